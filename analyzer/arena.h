@@ -1,0 +1,32 @@
+/* arena.h - bump allocator. One arena per file (facts) and one per run.
+ *
+ * Everything allocated from an arena is freed at once by rl_arena_release();
+ * nothing allocated here may be passed to free(). Not thread-safe: each
+ * worker owns the arenas of the files it is processing. */
+#ifndef RL_ARENA_H
+#define RL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rl_arena_chunk rl_arena_chunk;
+
+typedef struct rl_arena {
+    rl_arena_chunk *head;
+    size_t used_total; /* bytes handed out, for --stats */
+} rl_arena;
+
+/* Zeroed memory, aligned for any type; owned by the arena. */
+void *rl_arena_alloc(rl_arena *a, size_t n);
+/* NUL-terminated copy of s[0..n) owned by the arena. */
+char *rl_arena_strndup(rl_arena *a, const char *s, size_t n);
+char *rl_arena_strdup(rl_arena *a, const char *s);
+/* printf into the arena. */
+char *rl_arena_printf(rl_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Frees every chunk; the arena can be reused afterwards. */
+void rl_arena_release(rl_arena *a);
+
+#endif

@@ -1,0 +1,33 @@
+/* extract.h - the front end: Python source -> rl_file_facts.
+ *
+ * One cursor walk over the tree-sitter tree per file; the tree is freed before
+ * returning. Safe to call from several threads at once (each call owns its
+ * parser and the facts it fills). */
+#ifndef RL_EXTRACT_H
+#define RL_EXTRACT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facts.h"
+
+typedef struct rl_extract_input {
+    const char *src;        /* UTF-8 source, BOM removed; need not be NUL-terminated */
+    uint32_t len;
+    const char *module;     /* the file's dotted module name (for __name__ and relative imports) */
+    bool is_package;        /* __init__.py: relative imports resolve against the module itself */
+} rl_extract_input;
+
+/* Checks that the linked grammar provides every node and field the front end
+ * uses and that its ABI is supported. Returns -1 with a message otherwise.
+ * Call once at start-up, before any worker starts. */
+int rl_extract_init(void);
+
+/* Fills facts (which must be zeroed) from the source. Never fails on bad input:
+ * syntax errors are recorded in facts->syntax_errors. */
+void rl_extract(rl_file_facts *facts, const rl_extract_input *in);
+
+/* Frees process-wide front-end state (rl_extract_init). */
+void rl_extract_shutdown(void);
+
+#endif

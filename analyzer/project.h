@@ -1,0 +1,79 @@
+/* project.h - one run: the options, the files reached, their facts, and the
+ * findings. The pipeline (run.c) reads top to bottom:
+ *   discover files -> per file in parallel: read, parse, extract facts, free
+ *   the tree -> resolve names -> run rules on facts -> suppress, filter, sort
+ *   -> emit. */
+#ifndef RL_PROJECT_H
+#define RL_PROJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "facts.h"
+#include "registry.h"
+#include "vec.h"
+
+typedef enum rl_format {
+    RL_FORMAT_TEXT,
+    RL_FORMAT_JSON,
+    RL_FORMAT_SARIF,
+    RL_FORMAT_GITHUB,
+} rl_format;
+
+typedef enum rl_color { RL_COLOR_AUTO, RL_COLOR_ALWAYS, RL_COLOR_NEVER } rl_color;
+
+typedef RL_VEC(const char *) rl_str_list;
+
+typedef struct rl_options {
+    rl_str_list paths;            /* PATH arguments; "." when none */
+    rl_format format;
+    const char *output;           /* NULL: stdout */
+    rl_rule_set rules;            /* after --select / --ignore */
+    rl_str_list roots;            /* --root */
+    rl_str_list assume_reloaded;  /* --assume-reloaded */
+    rl_str_list exclude;          /* --exclude globs (replace the defaults) */
+    rl_str_list extend_exclude;   /* --extend-exclude globs */
+    bool exit_zero;
+    unsigned jobs;                /* 0: all cores */
+    const char *config;
+    bool statistics;
+    const char *stdin_filename;
+    bool no_cache;
+    const char *cache_dir;
+    uint64_t max_file_size;       /* bytes; default 10 MiB */
+    bool stats;
+    const char *dump_model;       /* --dump-model PATH */
+    const char *diff_base;
+    rl_color color;
+} rl_options;
+
+/* Why a reached file is not (fully) analyzed. */
+typedef enum rl_file_status {
+    RL_FILE_OK,
+    RL_FILE_SYNTAX_ERROR,   /* analyzed, with errors listed */
+    RL_FILE_UNREADABLE,     /* exit code 2 */
+    RL_FILE_TOO_LARGE,
+    RL_FILE_NOT_REGULAR,    /* FIFO, device...: never opened */
+    RL_FILE_BAD_ENCODING,
+} rl_file_status;
+
+typedef struct rl_file {
+    const char *path;        /* as reached from the PATH arguments (display and output) */
+    const char *module;      /* dotted module name, e.g. "pkg.a.b"; "__main__"-free */
+    bool is_package;         /* an __init__.py */
+    bool from_stdin;         /* source read from stdin (--stdin-filename) */
+    rl_file_status status;
+    const char *error;       /* message for errors[] when status != OK (run arena) */
+    rl_file_facts facts;     /* valid when status is OK or SYNTAX_ERROR */
+} rl_file;
+
+typedef struct rl_project {
+    const rl_options *options;
+    rl_arena arena;              /* run arena: paths, module names, messages */
+    RL_VEC(rl_file) files;       /* sorted by path */
+} rl_project;
+
+#endif
