@@ -170,6 +170,7 @@ typedef struct rl_event {
     uint32_t *removals;     /* import/reload: earlier removal (or, for reload, replacement)
                                events of the same flow scope that are live on this path */
     uint32_t nremovals;
+    const char *paired;     /* the module name an import/reload matched a removal on */
 } rl_event;
 
 /* ---- syntax errors ------------------------------------------------------ */

@@ -9,7 +9,13 @@
 
 #include "project.h"
 
-/* Builds the model for every analyzed file of the project. Single-threaded,
+/* The per-file part of the model, run by the front end right after a file's
+ * walk: classifies events through the file's bindings, drops candidate events
+ * that turned out to mean nothing (a call of a local function, an operation on
+ * a plain dict), then pairs removals with imports and reloads (flow.h). */
+void rl_model_file(rl_file_facts *facts);
+
+/* Builds the project-wide model over every analyzed file. Single-threaded,
  * after extraction; results are stored in the project's run arena. */
 void rl_model_build(rl_project *project);
 

@@ -1,0 +1,1239 @@
+/* extract.c - the front end: one walk over a tree-sitter tree -> rl_file_facts.
+ *
+ * The walk records three things and nothing else: bindings (what each name of
+ * each scope is bound to, as written), events (imports, candidate reload and
+ * import calls, candidate operations on sys.modules) in program order with the
+ * control structure of each flow scope kept as markers, and per-line noqa
+ * comments. Names are NOT resolved here: a function may use a name that is
+ * bound further down the file, so resolution waits for the whole file
+ * (model.c), like pyflakes' deferred function bodies.
+ *
+ * Node kinds and fields are compared as integer ids looked up once in
+ * rl_extract_init(); a grammar that lacks one fails loudly at start-up. */
+#include "extract.h"
+
+#include <string.h>
+#include <strings.h>
+#include <tree_sitter/api.h>
+
+#include "model.h"
+#include "util.h"
+
+const TSLanguage *tree_sitter_python(void);
+
+/* Deeper nesting than this is hostile or generated input; the subtree is
+ * skipped (and the file marked truncated) instead of overflowing the C stack. */
+#define RL_MAX_DEPTH 400
+
+/* ---- grammar ids --------------------------------------------------------- */
+
+#define RL_SYMBOLS(X)                                                      \
+    X(module) X(identifier) X(attribute) X(call) X(subscript) X(string)     \
+    X(concatenated_string) X(string_content) X(interpolation)              \
+    X(argument_list) X(keyword_argument) X(comment) X(block)               \
+    X(import_statement) X(import_from_statement) X(future_import_statement) \
+    X(aliased_import) X(dotted_name) X(relative_import) X(import_prefix)   \
+    X(wildcard_import) X(function_definition) X(class_definition)          \
+    X(decorated_definition) X(lambda) X(parameters) X(lambda_parameters)   \
+    X(default_parameter) X(typed_parameter) X(typed_default_parameter)     \
+    X(list_splat_pattern) X(dictionary_splat_pattern)                      \
+    X(if_statement) X(elif_clause) X(else_clause) X(for_statement)         \
+    X(while_statement) X(try_statement) X(except_clause) X(finally_clause) \
+    X(with_statement) X(with_clause) X(with_item) X(as_pattern)            \
+    X(match_statement) X(case_clause) X(return_statement)                  \
+    X(raise_statement) X(break_statement) X(continue_statement)            \
+    X(delete_statement) X(expression_statement) X(assignment)              \
+    X(augmented_assignment) X(global_statement) X(nonlocal_statement)      \
+    X(named_expression) X(tuple) X(list) X(set) X(dictionary) X(pair)      \
+    X(parenthesized_expression) X(pattern_list) X(tuple_pattern)           \
+    X(list_pattern) X(expression_list) X(list_comprehension)               \
+    X(set_comprehension) X(dictionary_comprehension)                       \
+    X(generator_expression) X(for_in_clause) X(if_clause)                  \
+    X(integer) X(float) X(true) X(false) X(none) X(unary_operator)         \
+    X(not_operator) X(boolean_operator) X(comparison_operator)             \
+    X(ellipsis) X(binary_operator) X(print_statement) X(exec_statement)
+
+#define RL_FIELDS(X)                                                        \
+    X(name) X(alias) X(module_name) X(body) X(parameters) X(value)          \
+    X(condition) X(consequence) X(alternative) X(left) X(right)             \
+    X(function) X(arguments) X(object) X(attribute) X(subscript)            \
+    X(definition) X(superclasses) X(operators) X(argument) X(operator)      \
+    X(return_type) X(type) X(key) X(subject)
+
+static struct {
+#define RL_SYM_FIELD(n) TSSymbol s_##n;
+    RL_SYMBOLS(RL_SYM_FIELD)
+#undef RL_SYM_FIELD
+} sym;
+
+static struct {
+#define RL_FLD_FIELD(n) TSFieldId n;
+    RL_FIELDS(RL_FLD_FIELD)
+#undef RL_FLD_FIELD
+} fld;
+
+int rl_extract_init(void)
+{
+    const TSLanguage *lang = tree_sitter_python();
+    uint32_t abi = ts_language_abi_version(lang);
+    if (abi < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || abi > TREE_SITTER_LANGUAGE_VERSION)
+        return rl_error("tree-sitter-python grammar ABI %u is not supported by this tree-sitter "
+                        "(supports %u..%u); rebuild with the pinned sources (third_party/fetch.sh)",
+                        abi, TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION);
+#define RL_SYM_LOOKUP(n)                                                              \
+    sym.s_##n = ts_language_symbol_for_name(lang, #n, (uint32_t)strlen(#n), true);    \
+    if (sym.s_##n == 0)                                                               \
+        return rl_error("tree-sitter-python grammar has no node kind `%s`", #n);
+    RL_SYMBOLS(RL_SYM_LOOKUP)
+#undef RL_SYM_LOOKUP
+#define RL_FLD_LOOKUP(n)                                                              \
+    fld.n = ts_language_field_id_for_name(lang, #n, (uint32_t)strlen(#n));            \
+    if (fld.n == 0)                                                                   \
+        return rl_error("tree-sitter-python grammar has no field `%s`", #n);
+    RL_FIELDS(RL_FLD_LOOKUP)
+#undef RL_FLD_LOOKUP
+    /* The same check every parser does, once, with a clear message. */
+    TSParser *parser = ts_parser_new();
+    bool ok = ts_parser_set_language(parser, lang);
+    ts_parser_delete(parser);
+    if (!ok)
+        return rl_error("ts_parser_set_language rejected the tree-sitter-python grammar");
+    return 0;
+}
+
+void rl_extract_shutdown(void) {}
+
+/* ---- walker state --------------------------------------------------------- */
+
+/* A `for` loop whose variable can name sys.modules keys. */
+typedef struct loop_ctx {
+    const char *var;        /* loop variable name (first name of a tuple target) */
+    rl_key *keys;           /* literal keys when iterating a literal tuple/list of strings */
+    uint32_t nkeys;
+    const char *prefix;     /* startswith() filter of a comprehension in the iterable */
+} loop_ctx;
+
+/* An `if` condition constraining a loop variable (k.startswith("pkg"), k == "x"). */
+typedef struct constraint {
+    const char *var;
+    rl_key *keys;
+    uint32_t nkeys;
+} constraint;
+
+typedef RL_VEC(rl_key) key_vec;
+
+typedef struct walker {
+    rl_file_facts *f;
+    const char *src;
+    uint32_t len;
+    const char *module;
+    bool is_package;
+    uint32_t scope;          /* current name-resolution scope */
+    uint32_t flow;           /* current flow scope */
+    uint32_t depth;
+    uint32_t cond_depth;     /* >0: inside if/try/loop/with of the current scope */
+    uint32_t try_depth;
+    bool type_checking;
+    RL_VEC(loop_ctx) loops;
+    RL_VEC(constraint) constraints;
+} walker;
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static rl_arena *A(walker *w) { return &w->f->arena; }
+
+static rl_span span_of(walker *w, TSNode n)
+{
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    TSPoint sp = ts_node_start_point(n), ep = ts_node_end_point(n);
+    if (sb > w->len) sb = w->len;
+    if (eb > w->len) eb = w->len;
+    uint32_t sline = sb >= sp.column ? sb - sp.column : 0;
+    uint32_t eline = eb >= ep.column ? eb - ep.column : 0;
+    rl_span s;
+    s.line = sp.row + 1;
+    s.col = rl_utf8_count(w->src + sline, sb - sline) + 1;
+    s.end_line = ep.row + 1;
+    s.end_col = rl_utf8_count(w->src + eline, eb - eline) + 1;
+    return s;
+}
+
+static const char *text_of(walker *w, TSNode n)
+{
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (eb > w->len) eb = w->len;
+    if (sb > eb) sb = eb;
+    return rl_arena_strndup(A(w), w->src + sb, eb - sb);
+}
+
+static bool is(TSNode n, TSSymbol s) { return !ts_node_is_null(n) && ts_node_symbol(n) == s; }
+
+static TSNode field(TSNode n, TSFieldId id) { return ts_node_child_by_field_id(n, id); }
+
+typedef RL_VEC(TSNode) node_vec;
+
+/* Every child of n in field id (if/elif/else alternatives, imported names),
+ * with one cursor pass. The caller releases out. */
+static void field_children(TSNode n, TSFieldId id, node_vec *out)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    if (ts_tree_cursor_goto_first_child(&c)) {
+        do
+            if (ts_tree_cursor_current_field_id(&c) == id) rl_vec_push(out, ts_tree_cursor_current_node(&c));
+        while (ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+}
+
+/* Appends `a.b.c` for identifier / attribute chains of identifiers; false otherwise. */
+static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
+{
+    if (depth > 64) return false;
+    TSSymbol s = ts_node_symbol(n);
+    if (s == sym.s_identifier) {
+        uint32_t sbyte = ts_node_start_byte(n), ebyte = ts_node_end_byte(n);
+        if (ebyte > w->len || sbyte > ebyte) return false;
+        rl_strbuf_addn(sb, w->src + sbyte, ebyte - sbyte);
+        return true;
+    }
+    if (s == sym.s_attribute) {
+        TSNode obj = field(n, fld.object), attr = field(n, fld.attribute);
+        if (ts_node_is_null(obj) || ts_node_is_null(attr)) return false;
+        if (!dotted_into(w, obj, sb, depth + 1)) return false;
+        rl_strbuf_addc(sb, '.');
+        return dotted_into(w, attr, sb, depth + 1);
+    }
+    if (s == sym.s_dotted_name) {
+        uint32_t n_children = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < n_children; i++) {
+            if (i) rl_strbuf_addc(sb, '.');
+            if (!dotted_into(w, ts_node_named_child(n, i), sb, depth + 1)) return false;
+        }
+        return n_children > 0;
+    }
+    if (s == sym.s_parenthesized_expression && ts_node_named_child_count(n) == 1)
+        return dotted_into(w, ts_node_named_child(n, 0), sb, depth + 1);
+    return false;
+}
+
+/* The dotted text of a name expression ("sys.modules"), arena-owned, or NULL. */
+static const char *dotted(walker *w, TSNode n)
+{
+    if (ts_node_is_null(n)) return NULL;
+    rl_strbuf sb = {0};
+    const char *out = NULL;
+    if (dotted_into(w, n, &sb, 0) && sb.len) out = rl_arena_strndup(A(w), sb.data, sb.len);
+    rl_strbuf_release(&sb);
+    return out;
+}
+
+static const char *last_component(const char *d)
+{
+    const char *dot = strrchr(d, '.');
+    return dot ? dot + 1 : d;
+}
+
+/* The value of a plain string literal (no interpolation, no escapes decoded
+ * except that the literal must not contain backslashes), or NULL. Adjacent
+ * literals ("a" "b") are joined. */
+static const char *string_value(walker *w, TSNode n)
+{
+    if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
+        return string_value(w, ts_node_named_child(n, 0));
+    if (is(n, sym.s_concatenated_string)) {
+        rl_strbuf sb = {0};
+        uint32_t c = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < c; i++) {
+            const char *part = string_value(w, ts_node_named_child(n, i));
+            if (!part) { rl_strbuf_release(&sb); return NULL; }
+            rl_strbuf_adds(&sb, part);
+        }
+        const char *out = rl_arena_strndup(A(w), sb.data ? sb.data : "", sb.len);
+        rl_strbuf_release(&sb);
+        return out;
+    }
+    if (!is(n, sym.s_string)) return NULL;
+    /* string: string_start (string_content | interpolation | escape...)* string_end */
+    uint32_t c = ts_node_named_child_count(n);
+    const char *value = "";
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        TSSymbol s = ts_node_symbol(ch);
+        if (s == sym.s_string_content) {
+            if (ts_node_named_child_count(ch) > 0) return NULL; /* escapes */
+            value = text_of(w, ch);
+        } else if (s == sym.s_interpolation) {
+            return NULL;
+        }
+    }
+    /* A byte string prefix (b"...") still names nothing importable. */
+    const char *start = w->src + ts_node_start_byte(n);
+    for (const char *p = start; p < w->src + w->len && *p != '"' && *p != '\''; p++)
+        if (*p == 'b' || *p == 'B' || *p == 'f' || *p == 'F') return NULL;
+    return value;
+}
+
+static void add_binding(walker *w, rl_binding_kind kind, const char *name, const char *value,
+                        TSNode at)
+{
+    rl_binding b = {0};
+    b.kind = kind;
+    b.scope = w->scope;
+    b.name = name;
+    b.value = value;
+    b.span = span_of(w, at);
+    if (w->cond_depth) b.flags |= RL_BINDING_CONDITIONAL;
+    if (w->type_checking) b.flags |= RL_BINDING_TYPE_CHECKING;
+    if (w->try_depth) b.flags |= RL_BINDING_IN_TRY;
+    rl_vec_push(&w->f->bindings, b);
+}
+
+static rl_event *add_event(walker *w, rl_event_kind kind, TSNode at)
+{
+    rl_event e = {0};
+    e.kind = kind;
+    e.scope = w->scope;
+    e.flow = w->flow;
+    if (!ts_node_is_null(at)) e.span = span_of(w, at);
+    e.type_checking = w->type_checking;
+    rl_vec_push(&w->f->events, e);
+    return rl_vec_last(&w->f->events);
+}
+
+static void marker(walker *w, rl_event_kind kind) { add_event(w, kind, (TSNode){0}); }
+
+static uint32_t new_scope(walker *w, rl_scope_kind kind, const char *name, TSNode at)
+{
+    rl_scope s = {kind, w->scope, name, span_of(w, at)};
+    rl_vec_push(&w->f->scopes, s);
+    return w->f->scopes.len - 1;
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static rl_key *one_key(walker *w, rl_key_kind kind, const char *text)
+{
+    rl_key *k = rl_arena_alloc(A(w), sizeof *k);
+    k->kind = kind;
+    k->text = text;
+    return k;
+}
+
+/* Strings of a literal tuple/list/set of strings, as LITERAL keys. */
+static bool literal_string_keys(walker *w, TSNode n, rl_key **keys, uint32_t *nkeys)
+{
+    if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    if (!(is(n, sym.s_tuple) || is(n, sym.s_list) || is(n, sym.s_set))) return false;
+    uint32_t c = ts_node_named_child_count(n);
+    if (c == 0) return false;
+    rl_key *ks = rl_arena_alloc(A(w), sizeof *ks * c);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (is(ch, sym.s_comment)) continue;
+        const char *v = string_value(w, ch);
+        if (!v) return false;
+        ks[k].kind = RL_KEY_LITERAL;
+        ks[k++].text = v;
+    }
+    *keys = ks;
+    *nkeys = k;
+    return k > 0;
+}
+
+/* The keys an expression used as a sys.modules key can take. */
+static void key_of(walker *w, TSNode n, rl_key **keys, uint32_t *nkeys)
+{
+    *nkeys = 1;
+    const char *lit = string_value(w, n);
+    if (lit) { *keys = one_key(w, RL_KEY_LITERAL, lit); return; }
+    if (is(n, sym.s_identifier)) {
+        const char *name = text_of(w, n);
+        if (strcmp(name, "__name__") == 0 && w->module) {
+            *keys = one_key(w, RL_KEY_LITERAL, w->module);
+            return;
+        }
+        /* innermost constraint first (if k.startswith(...)), then the loop itself */
+        for (uint32_t i = w->constraints.len; i-- > 0;) {
+            constraint *c = &w->constraints.items[i];
+            if (strcmp(c->var, name) == 0) { *keys = c->keys; *nkeys = c->nkeys; return; }
+        }
+        for (uint32_t i = w->loops.len; i-- > 0;) {
+            loop_ctx *l = &w->loops.items[i];
+            if (strcmp(l->var, name) != 0) continue;
+            if (l->nkeys) { *keys = l->keys; *nkeys = l->nkeys; return; }
+            if (l->prefix) { *keys = one_key(w, RL_KEY_PREFIX, l->prefix); return; }
+            break;
+        }
+    }
+    *keys = one_key(w, RL_KEY_UNKNOWN, NULL);
+}
+
+/* k.startswith("p") / k.startswith(("p", "q")) / k == "x" / k in ("x", "y"),
+ * possibly joined by `or`: the keys the variable is constrained to, else false. */
+static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *out,
+                           uint32_t depth)
+{
+    if (depth > 16 || ts_node_is_null(cond)) return false;
+    TSSymbol s = ts_node_symbol(cond);
+    if (s == sym.s_parenthesized_expression && ts_node_named_child_count(cond) == 1)
+        return condition_keys(w, ts_node_named_child(cond, 0), var, out, depth + 1);
+    if (s == sym.s_boolean_operator) {
+        TSNode op = field(cond, fld.operator);
+        if (ts_node_is_null(op)) return false;
+        const char *optext = text_of(w, op);
+        if (strcmp(optext, "or") != 0) {
+            /* `and`: either side constrains the variable */
+            return condition_keys(w, field(cond, fld.left), var, out, depth + 1) ||
+                   condition_keys(w, field(cond, fld.right), var, out, depth + 1);
+        }
+        return condition_keys(w, field(cond, fld.left), var, out, depth + 1) &&
+               condition_keys(w, field(cond, fld.right), var, out, depth + 1);
+    }
+    if (s == sym.s_call) {
+        TSNode fn = field(cond, fld.function);
+        if (!is(fn, sym.s_attribute)) return false;
+        TSNode obj = field(fn, fld.object), attr = field(fn, fld.attribute);
+        if (!is(obj, sym.s_identifier) || strcmp(text_of(w, attr), "startswith") != 0) return false;
+        const char *v = text_of(w, obj);
+        if (*var && strcmp(*var, v) != 0) return false;
+        *var = v;
+        TSNode args = field(cond, fld.arguments);
+        if (ts_node_named_child_count(args) < 1) return false;
+        TSNode a0 = ts_node_named_child(args, 0);
+        const char *p = string_value(w, a0);
+        if (p) {
+            rl_key k = {RL_KEY_PREFIX, p};
+            rl_vec_push(out, k);
+            return true;
+        }
+        rl_key *ks;
+        uint32_t nks;
+        if (!literal_string_keys(w, a0, &ks, &nks)) return false;
+        for (uint32_t i = 0; i < nks; i++) {
+            rl_key k = {RL_KEY_PREFIX, ks[i].text};
+            rl_vec_push(out, k);
+        }
+        return true;
+    }
+    if (s == sym.s_comparison_operator && ts_node_named_child_count(cond) == 2) {
+        TSNode l = ts_node_named_child(cond, 0), r = ts_node_named_child(cond, 1);
+        TSNode op = ts_node_child(cond, 1);
+        if (!is(l, sym.s_identifier)) return false;
+        const char *optext = text_of(w, op);
+        const char *v = text_of(w, l);
+        if (*var && strcmp(*var, v) != 0) return false;
+        if (strcmp(optext, "==") == 0) {
+            const char *lit = string_value(w, r);
+            if (!lit) return false;
+            *var = v;
+            rl_key k = {RL_KEY_LITERAL, lit};
+            rl_vec_push(out, k);
+            return true;
+        }
+        if (strcmp(optext, "in") == 0) {
+            rl_key *ks;
+            uint32_t nks;
+            if (!literal_string_keys(w, r, &ks, &nks)) return false;
+            *var = v;
+            for (uint32_t i = 0; i < nks; i++) rl_vec_push(out, ks[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool push_constraint(walker *w, TSNode cond)
+{
+    const char *var = NULL;
+    key_vec keys = {0};
+    bool ok = condition_keys(w, cond, &var, &keys, 0) && var && keys.len;
+    if (ok) {
+        constraint c = {var, rl_arena_alloc(A(w), sizeof(rl_key) * keys.len), keys.len};
+        memcpy(c.keys, keys.items, sizeof(rl_key) * keys.len);
+        rl_vec_push(&w->constraints, c);
+    }
+    rl_vec_release(&keys);
+    return ok;
+}
+
+/* ---- imports ----------------------------------------------------------------- */
+
+/* "a.b.c" -> loads a, a.b, a.b.c (parents are imported first). */
+static void set_loaded_modules(walker *w, rl_event *e, const char *name)
+{
+    uint32_t n = 1;
+    for (const char *p = name; *p; p++) n += *p == '.';
+    e->modules = rl_arena_alloc(A(w), sizeof(char *) * n);
+    e->nmodules = 0;
+    for (const char *p = name;; p++) {
+        if (*p == '.' || *p == 0) e->modules[e->nmodules++] = rl_arena_strndup(A(w), name, (size_t)(p - name));
+        if (*p == 0) break;
+    }
+}
+
+/* The absolute module of a relative import: `level` dots then `rest` (may be NULL). */
+static const char *resolve_relative(walker *w, uint32_t level, const char *rest)
+{
+    if (!w->module) return NULL;
+    size_t base = strlen(w->module);
+    /* a package's own name is the base; a plain module starts from its parent */
+    uint32_t up = w->is_package ? level - 1 : level;
+    for (uint32_t i = 0; i < up; i++) {
+        while (base > 0 && w->module[base - 1] != '.') base--;
+        if (base == 0) return NULL; /* beyond the top-level package */
+        base--;
+    }
+    if (base == 0) return rest ? rest : NULL;
+    if (!rest || !*rest) return rl_arena_strndup(A(w), w->module, base);
+    return rl_arena_printf(A(w), "%.*s.%s", (int)base, w->module, rest);
+}
+
+static void visit_import(walker *w, TSNode n)
+{
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (is(ch, sym.s_dotted_name)) {
+            const char *full = dotted(w, ch);
+            if (!full) continue;
+            rl_event *e = add_event(w, RL_EV_IMPORT, n);
+            e->what = RL_RES_IMPORT;
+            set_loaded_modules(w, e, full);
+            const char *dot = strchr(full, '.');
+            const char *head = dot ? rl_arena_strndup(A(w), full, (size_t)(dot - full)) : full;
+            add_binding(w, RL_BIND_IMPORT, head, head, ch);
+        } else if (is(ch, sym.s_aliased_import)) {
+            const char *full = dotted(w, field(ch, fld.name));
+            TSNode alias = field(ch, fld.alias);
+            if (!full || ts_node_is_null(alias)) continue;
+            rl_event *e = add_event(w, RL_EV_IMPORT, n);
+            e->what = RL_RES_IMPORT;
+            set_loaded_modules(w, e, full);
+            add_binding(w, RL_BIND_IMPORT, text_of(w, alias), full, alias);
+        }
+    }
+}
+
+static void visit_import_from(walker *w, TSNode n)
+{
+    TSNode modnode = field(n, fld.module_name);
+    const char *module = NULL;
+    if (is(modnode, sym.s_relative_import)) {
+        uint32_t level = 0;
+        const char *rest = NULL;
+        uint32_t c = ts_node_named_child_count(modnode);
+        for (uint32_t i = 0; i < c; i++) {
+            TSNode ch = ts_node_named_child(modnode, i);
+            if (is(ch, sym.s_import_prefix)) level = ts_node_end_byte(ch) - ts_node_start_byte(ch);
+            else if (is(ch, sym.s_dotted_name)) rest = dotted(w, ch);
+        }
+        module = resolve_relative(w, level, rest);
+    } else {
+        module = dotted(w, modnode);
+    }
+    if (module) {
+        rl_event *e = add_event(w, RL_EV_IMPORT, n);
+        e->what = RL_RES_IMPORT;
+        set_loaded_modules(w, e, module);
+    }
+    /* names: every `name` field child (dotted_name or aliased_import) */
+    bool imp_reload = false;
+    node_vec names = {0};
+    field_children(n, fld.name, &names);
+    for (uint32_t i = 0; i < names.len; i++) {
+        TSNode ch = names.items[i];
+        const char *name = NULL, *bound = NULL;
+        TSNode at = ch;
+        if (is(ch, sym.s_aliased_import)) {
+            name = dotted(w, field(ch, fld.name));
+            TSNode alias = field(ch, fld.alias);
+            if (!ts_node_is_null(alias)) { bound = text_of(w, alias); at = alias; }
+        } else {
+            name = dotted(w, ch);
+            bound = name;
+        }
+        if (!name || !bound) continue;
+        const char *value = module ? rl_arena_printf(A(w), "%s.%s", module, name) : NULL;
+        add_binding(w, module ? RL_BIND_FROM_IMPORT : RL_BIND_OTHER, bound, value, at);
+        if (module && strcmp(module, "imp") == 0 && strcmp(name, "reload") == 0) imp_reload = true;
+    }
+    rl_vec_release(&names);
+    if (imp_reload && !w->type_checking) {
+        rl_event *e = add_event(w, RL_EV_FROM_IMP, n);
+        e->target_kind = RL_TARGET_STRING;
+        e->target = "imp";
+    }
+}
+
+/* ---- calls and container operations ------------------------------------------ */
+
+/* Only a name that can be sys.modules (or an alias of it) is worth an event:
+ * `sys.modules`, `_sys.modules`, `modules`, `mods`; never `self.cache`. */
+static bool may_be_sys_modules(const char *container)
+{
+    return strchr(container, '.') == NULL || strcmp(last_component(container), "modules") == 0;
+}
+
+static TSNode nth_positional(TSNode args, uint32_t n)
+{
+    uint32_t c = ts_node_named_child_count(args), k = 0;
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(args, i);
+        TSSymbol s = ts_node_symbol(ch);
+        if (s == sym.s_keyword_argument || s == sym.s_comment || s == sym.s_list_splat_pattern ||
+            s == sym.s_dictionary_splat_pattern)
+            continue;
+        if (k++ == n) return ch;
+    }
+    return (TSNode){0};
+}
+
+static TSNode keyword_arg(walker *w, TSNode args, const char *name)
+{
+    uint32_t c = ts_node_named_child_count(args);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(args, i);
+        if (!is(ch, sym.s_keyword_argument)) continue;
+        if (strcmp(text_of(w, field(ch, fld.name)), name) == 0) return field(ch, fld.value);
+    }
+    return (TSNode){0};
+}
+
+static void container_op(walker *w, TSNode at, const char *container, rl_container_op op,
+                         TSNode keynode)
+{
+    rl_event *e = add_event(w, RL_EV_CONTAINER_OP, at);
+    e->ref = container;
+    e->op = op;
+    if (op == RL_OP_CLEAR || op == RL_OP_POPITEM || op == RL_OP_PATCH_CLEAR) {
+        e->keys = one_key(w, op == RL_OP_POPITEM ? RL_KEY_UNKNOWN : RL_KEY_ALL, NULL);
+        e->nkeys = 1;
+    } else if (!ts_node_is_null(keynode)) {
+        key_of(w, keynode, &e->keys, &e->nkeys);
+    } else {
+        e->keys = one_key(w, RL_KEY_UNKNOWN, NULL);
+        e->nkeys = 1;
+    }
+}
+
+/* mock.patch.dict(target, values=(), clear=False, **kw): the target may be the
+ * string "sys.modules". Without clear and without values it only snapshots and
+ * restores the dict, which removes and replaces nothing. */
+static void visit_patch_dict(walker *w, TSNode call, TSNode args)
+{
+    TSNode target = nth_positional(args, 0);
+    if (ts_node_is_null(target)) return;
+    const char *container = string_value(w, target);
+    bool absolute = container != NULL;
+    if (!container) container = dotted(w, target);
+    if (!container || !may_be_sys_modules(container)) return;
+    TSNode clear = keyword_arg(w, args, "clear");
+    if (ts_node_is_null(clear)) clear = nth_positional(args, 2);
+    TSNode values = keyword_arg(w, args, "values");
+    if (ts_node_is_null(values)) values = nth_positional(args, 1);
+
+    if (is(clear, sym.s_true)) {
+        container_op(w, call, container, RL_OP_PATCH_CLEAR, (TSNode){0});
+    } else {
+        bool dict_literal = is(values, sym.s_dictionary);
+        if (ts_node_is_null(values) || (dict_literal && ts_node_named_child_count(values) == 0))
+            return;
+        key_vec ks = {0};
+        uint32_t c = dict_literal ? ts_node_named_child_count(values) : 0;
+        for (uint32_t i = 0; i < c; i++) {
+            TSNode p = ts_node_named_child(values, i);
+            const char *k = is(p, sym.s_pair) ? string_value(w, field(p, fld.key)) : NULL;
+            rl_key key = {k ? RL_KEY_LITERAL : RL_KEY_UNKNOWN, k};
+            rl_vec_push(&ks, key);
+        }
+        if (ks.len == 0) {
+            rl_key key = {RL_KEY_UNKNOWN, NULL};
+            rl_vec_push(&ks, key);
+        }
+        rl_event *e = add_event(w, RL_EV_CONTAINER_OP, call);
+        e->ref = container;
+        e->op = RL_OP_PATCH_SET;
+        e->keys = rl_arena_alloc(A(w), sizeof(rl_key) * ks.len);
+        memcpy(e->keys, ks.items, sizeof(rl_key) * ks.len);
+        e->nkeys = ks.len;
+        rl_vec_release(&ks);
+    }
+    /* a string target names sys.modules absolutely, not through bindings */
+    rl_vec_last(&w->f->events)->target_kind = absolute ? RL_TARGET_STRING : RL_TARGET_NAME;
+}
+
+static void visit_call(walker *w, TSNode n)
+{
+    TSNode fn = field(n, fld.function), args = field(n, fld.arguments);
+    const char *callee = dotted(w, fn);
+    if (!callee || !is(args, sym.s_argument_list)) return;
+    const char *method = last_component(callee);
+    bool has_receiver = method != callee;
+    const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
+
+    /* A bare name may be an alias (`from importlib import reload as r`) bound
+       anywhere in the file: keep every such call; the model drops the ones
+       that resolve to nothing of interest before the file's facts are kept. */
+    if (!has_receiver || strcmp(method, "reload") == 0 || strcmp(method, "reload_module") == 0 ||
+        strcmp(method, "import_module") == 0 || strcmp(method, "__import__") == 0) {
+        rl_event *e = add_event(w, RL_EV_CALL, n);
+        e->ref = callee;
+        TSNode a0 = nth_positional(args, 0);
+        if (ts_node_is_null(a0)) {
+            e->target_kind = RL_TARGET_NONE;
+        } else if ((e->target = string_value(w, a0)) != NULL) {
+            e->target_kind = RL_TARGET_STRING;
+            /* import_module(".x", __package__ or "pkg") */
+            TSNode a1 = nth_positional(args, 1);
+            if (e->target[0] == '.') {
+                uint32_t level = 0;
+                while (e->target[level] == '.') level++;
+                const char *pkg = string_value(w, a1);
+                if (is(a1, sym.s_identifier) && strcmp(text_of(w, a1), "__package__") == 0) {
+                    e->target = resolve_relative(w, level, e->target[level] ? e->target + level : NULL);
+                } else if (pkg) {
+                    e->target = rl_arena_printf(A(w), "%s.%s", pkg, e->target + level);
+                } else {
+                    e->target = NULL;
+                }
+                if (!e->target) e->target_kind = RL_TARGET_OTHER;
+            }
+        } else if ((e->target = dotted(w, a0)) != NULL) {
+            e->target_kind = RL_TARGET_NAME;
+        } else if (is(a0, sym.s_subscript) && (e->target = dotted(w, field(a0, fld.value))) != NULL) {
+            e->target_kind = RL_TARGET_SUBSCRIPT;
+            key_of(w, field(a0, fld.subscript), &e->keys, &e->nkeys);
+        } else {
+            e->target_kind = RL_TARGET_OTHER;
+        }
+        return;
+    }
+    if (has_receiver && may_be_sys_modules(receiver)) {
+        if (strcmp(method, "pop") == 0)
+            container_op(w, n, receiver, RL_OP_POP, nth_positional(args, 0));
+        else if (strcmp(method, "popitem") == 0)
+            container_op(w, n, receiver, RL_OP_POPITEM, (TSNode){0});
+        else if (strcmp(method, "clear") == 0)
+            container_op(w, n, receiver, RL_OP_CLEAR, (TSNode){0});
+        else if (strcmp(method, "setdefault") == 0)
+            container_op(w, n, receiver, RL_OP_SETDEFAULT, nth_positional(args, 0));
+        else if (strcmp(method, "update") == 0) {
+            TSNode a0 = nth_positional(args, 0);
+            rl_event *e = add_event(w, RL_EV_CONTAINER_OP, n);
+            e->ref = receiver;
+            e->op = RL_OP_UPDATE;
+            e->keys = one_key(w, RL_KEY_UNKNOWN, NULL);
+            e->nkeys = 1;
+            if (is(a0, sym.s_dictionary) && ts_node_named_child_count(a0) == 1) {
+                TSNode p = ts_node_named_child(a0, 0);
+                const char *k = is(p, sym.s_pair) ? string_value(w, field(p, fld.key)) : NULL;
+                if (k) e->keys = one_key(w, RL_KEY_LITERAL, k);
+            }
+        }
+    }
+    if ((strcmp(method, "delitem") == 0 || strcmp(method, "setitem") == 0) && has_receiver) {
+        TSNode target = nth_positional(args, 0);
+        const char *container = dotted(w, target);
+        if (container && may_be_sys_modules(container))
+            container_op(w, n, container, method[0] == 'd' ? RL_OP_MP_DELITEM : RL_OP_MP_SETITEM,
+                         nth_positional(args, 1));
+        return;
+    }
+    if (strcmp(method, "dict") == 0 && has_receiver && strcmp(last_component(receiver), "patch") == 0)
+        visit_patch_dict(w, n, args);
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+static void visit(walker *w, TSNode n);
+
+/* Visits every child (statements of a block, parts of an expression) with one
+ * cursor, so that long blocks stay linear. */
+static void visit_children(walker *w, TSNode n)
+{
+    if (ts_node_child_count(n) == 0) return;
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    if (ts_tree_cursor_goto_first_child(&c)) {
+        do visit(w, ts_tree_cursor_current_node(&c));
+        while (ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+}
+
+static void visit_conditional(walker *w, TSNode n)
+{
+    w->cond_depth++;
+    visit(w, n);
+    w->cond_depth--;
+}
+
+/* Binds every name of an assignment/loop/with target. */
+static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *value, uint32_t depth)
+{
+    if (ts_node_is_null(t) || depth > 32) return;
+    TSSymbol s = ts_node_symbol(t);
+    if (s == sym.s_identifier) {
+        add_binding(w, kind, text_of(w, t), value, t);
+    } else if (s == sym.s_pattern_list || s == sym.s_tuple_pattern || s == sym.s_list_pattern ||
+               s == sym.s_tuple || s == sym.s_list || s == sym.s_expression_list ||
+               s == sym.s_parenthesized_expression || s == sym.s_list_splat_pattern) {
+        uint32_t c = ts_node_named_child_count(t);
+        for (uint32_t i = 0; i < c; i++)
+            bind_target(w, ts_node_named_child(t, i), kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind,
+                        NULL, depth + 1);
+    } else {
+        /* attribute or subscript target: evaluate it for calls inside */
+        visit(w, t);
+    }
+}
+
+/* How a right-hand side binds: value is the dotted text for ALIAS and CALL. */
+static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
+{
+    *value = NULL;
+    if (ts_node_is_null(v)) return RL_BIND_OTHER;
+    TSSymbol s = ts_node_symbol(v);
+    if (s == sym.s_identifier || s == sym.s_attribute) {
+        *value = dotted(w, v);
+        return *value ? RL_BIND_ALIAS : RL_BIND_OTHER;
+    }
+    if (s == sym.s_call) {
+        *value = dotted(w, field(v, fld.function));
+        return RL_BIND_CALL;
+    }
+    if (s == sym.s_string || s == sym.s_concatenated_string || s == sym.s_integer || s == sym.s_float ||
+        s == sym.s_true || s == sym.s_false || s == sym.s_none || s == sym.s_unary_operator ||
+        s == sym.s_ellipsis)
+        return RL_BIND_LITERAL;
+    if (s == sym.s_tuple) {
+        uint32_t c = ts_node_named_child_count(v);
+        for (uint32_t i = 0; i < c; i++) {
+            const char *ignored;
+            if (value_kind(w, ts_node_named_child(v, i), &ignored) != RL_BIND_LITERAL)
+                return RL_BIND_OTHER;
+        }
+        return RL_BIND_LITERAL;
+    }
+    if (s == sym.s_list || s == sym.s_dictionary || s == sym.s_set || s == sym.s_list_comprehension ||
+        s == sym.s_set_comprehension || s == sym.s_dictionary_comprehension)
+        return RL_BIND_CONTAINER;
+    if (s == sym.s_lambda) return RL_BIND_LAMBDA;
+    return RL_BIND_OTHER;
+}
+
+static void visit_assignment(walker *w, TSNode n)
+{
+    /* a = b = value: the innermost right side is the value of every target */
+    TSNode value = field(n, fld.right);
+    while (is(value, sym.s_assignment)) value = field(value, fld.right);
+    if (ts_node_is_null(value)) return; /* bare annotation `x: int` binds nothing */
+    const char *v;
+    rl_binding_kind kind = value_kind(w, value, &v);
+    visit(w, value);
+    for (TSNode t = n; is(t, sym.s_assignment); t = field(t, fld.right)) {
+        TSNode target = field(t, fld.left);
+        if (is(target, sym.s_subscript)) {
+            const char *container = dotted(w, field(target, fld.value));
+            if (container && may_be_sys_modules(container))
+                container_op(w, t, container, RL_OP_SETITEM, field(target, fld.subscript));
+            visit(w, field(target, fld.subscript));
+        } else {
+            bind_target(w, target, kind, v, 0);
+        }
+    }
+}
+
+static void visit_delete(walker *w, TSNode n)
+{
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode t = ts_node_named_child(n, i);
+        if (is(t, sym.s_expression_list)) { visit_delete(w, t); continue; }
+        if (is(t, sym.s_subscript)) {
+            const char *container = dotted(w, field(t, fld.value));
+            if (container && may_be_sys_modules(container))
+                container_op(w, n, container, RL_OP_DEL, field(t, fld.subscript));
+            visit(w, field(t, fld.subscript));
+        } else if (is(t, sym.s_identifier)) {
+            add_binding(w, RL_BIND_DELETE, text_of(w, t), NULL, t);
+        }
+    }
+}
+
+static void bind_parameters(walker *w, TSNode params)
+{
+    uint32_t c = ts_node_named_child_count(params);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        TSSymbol s = ts_node_symbol(p);
+        TSNode name = p;
+        if (s == sym.s_default_parameter || s == sym.s_typed_default_parameter)
+            name = field(p, fld.name);
+        else if (s == sym.s_typed_parameter || s == sym.s_list_splat_pattern ||
+                 s == sym.s_dictionary_splat_pattern)
+            name = ts_node_named_child(p, 0);
+        if (is(name, sym.s_list_splat_pattern) || is(name, sym.s_dictionary_splat_pattern))
+            name = ts_node_named_child(name, 0);
+        if (is(name, sym.s_identifier)) add_binding(w, RL_BIND_PARAM, text_of(w, name), NULL, name);
+    }
+}
+
+/* Default values and annotations run in the enclosing scope, at definition time. */
+static void visit_parameter_defaults(walker *w, TSNode params)
+{
+    uint32_t c = ts_node_named_child_count(params);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter))
+            visit(w, field(p, fld.value));
+    }
+}
+
+static void visit_function(walker *w, TSNode n, bool is_lambda)
+{
+    TSNode name = field(n, fld.name), params = field(n, fld.parameters), body = field(n, fld.body);
+    const char *fname = is_lambda ? "<lambda>" : text_of(w, name);
+    if (!is_lambda) add_binding(w, RL_BIND_DEF, fname, NULL, name);
+    if (!ts_node_is_null(params)) visit_parameter_defaults(w, params);
+
+    uint32_t saved_scope = w->scope, saved_flow = w->flow, saved_cond = w->cond_depth,
+             saved_try = w->try_depth, saved_loops = w->loops.len,
+             saved_constraints = w->constraints.len;
+    uint32_t id = new_scope(w, RL_SCOPE_FUNCTION, fname, is_lambda ? n : name);
+    w->scope = w->flow = id;
+    w->cond_depth = w->try_depth = 0;
+    /* loop variables of the enclosing code are not this body's loop variables */
+    w->loops.len = 0;
+    w->constraints.len = 0;
+    if (!ts_node_is_null(params)) bind_parameters(w, params);
+    visit(w, body);
+    /* the vectors may have grown; restore the enclosing view */
+    w->loops.len = saved_loops;
+    w->constraints.len = saved_constraints;
+    w->scope = saved_scope;
+    w->flow = saved_flow;
+    w->cond_depth = saved_cond;
+    w->try_depth = saved_try;
+}
+
+static void visit_class(walker *w, TSNode n)
+{
+    TSNode name = field(n, fld.name);
+    const char *cname = text_of(w, name);
+    visit(w, field(n, fld.superclasses));
+    uint32_t saved_scope = w->scope;
+    w->scope = new_scope(w, RL_SCOPE_CLASS, cname, name);
+    visit(w, field(n, fld.body)); /* class bodies run inline: same flow scope */
+    w->scope = saved_scope;
+    add_binding(w, RL_BIND_CLASS, cname, NULL, name);
+}
+
+static bool is_type_checking(walker *w, TSNode cond)
+{
+    const char *d = dotted(w, cond);
+    return d && strcmp(last_component(d), "TYPE_CHECKING") == 0;
+}
+
+static void visit_if(walker *w, TSNode n)
+{
+    TSNode cond = field(n, fld.condition);
+    visit(w, cond);
+    marker(w, RL_EV_BRANCH);
+    marker(w, RL_EV_ARM);
+    bool saved_tc = w->type_checking;
+    if (is_type_checking(w, cond)) w->type_checking = true;
+    bool constrained = push_constraint(w, cond);
+    visit_conditional(w, field(n, fld.consequence));
+    if (constrained) w->constraints.len--;
+    w->type_checking = saved_tc;
+    bool has_else = false;
+    node_vec alts = {0};
+    field_children(n, fld.alternative, &alts);
+    for (uint32_t i = 0; i < alts.len; i++) {
+        TSNode alt = alts.items[i];
+        marker(w, RL_EV_ARM);
+        if (is(alt, sym.s_elif_clause)) {
+            TSNode econd = field(alt, fld.condition);
+            visit(w, econd);
+            bool econstrained = push_constraint(w, econd);
+            visit_conditional(w, field(alt, fld.consequence));
+            if (econstrained) w->constraints.len--;
+        } else {
+            has_else = true;
+            visit_conditional(w, field(alt, fld.body));
+        }
+    }
+    rl_vec_release(&alts);
+    if (!has_else) marker(w, RL_EV_ARM); /* the fall-through path */
+    marker(w, RL_EV_END);
+}
+
+/* The keys a `for` variable takes: a literal tuple of names, or sys.modules
+ * filtered by a comprehension's startswith() condition. */
+static void visit_for(walker *w, TSNode n)
+{
+    TSNode left = field(n, fld.left), right = field(n, fld.right);
+    visit(w, right);
+    loop_ctx l = {0};
+    TSNode var = left;
+    if (is(var, sym.s_pattern_list) || is(var, sym.s_tuple_pattern)) var = ts_node_named_child(var, 0);
+    if (is(var, sym.s_identifier)) {
+        l.var = text_of(w, var);
+        if (!literal_string_keys(w, right, &l.keys, &l.nkeys)) {
+            l.keys = NULL;
+            l.nkeys = 0;
+            /* list([k for k in sys.modules if k.startswith("p")]) and friends */
+            TSNode it = right;
+            for (int hops = 0; hops < 4; hops++) {
+                if (is(it, sym.s_call)) {
+                    TSNode a = field(it, fld.arguments);
+                    it = ts_node_named_child_count(a) ? ts_node_named_child(a, 0) : (TSNode){0};
+                } else if (is(it, sym.s_parenthesized_expression)) {
+                    it = ts_node_named_child(it, 0);
+                } else {
+                    break;
+                }
+            }
+            if (is(it, sym.s_list_comprehension) || is(it, sym.s_generator_expression) ||
+                is(it, sym.s_set_comprehension)) {
+                uint32_t c = ts_node_named_child_count(it);
+                for (uint32_t i = 0; i < c; i++) {
+                    TSNode clause = ts_node_named_child(it, i);
+                    if (!is(clause, sym.s_if_clause) || ts_node_named_child_count(clause) < 1) continue;
+                    const char *cv = NULL;
+                    key_vec ks = {0};
+                    if (condition_keys(w, ts_node_named_child(clause, 0), &cv, &ks, 0) && ks.len &&
+                        ks.items[0].kind == RL_KEY_PREFIX)
+                        l.prefix = ks.items[0].text;
+                    rl_vec_release(&ks);
+                }
+            }
+        }
+    }
+    bind_target(w, left, RL_BIND_LOOP_VAR, NULL, 0);
+    marker(w, RL_EV_LOOP);
+    if (l.var) rl_vec_push(&w->loops, l);
+    visit_conditional(w, field(n, fld.body));
+    if (l.var) w->loops.len--;
+    marker(w, RL_EV_END);
+    visit_conditional(w, field(n, fld.alternative));
+}
+
+static void visit_while(walker *w, TSNode n)
+{
+    visit(w, field(n, fld.condition));
+    marker(w, RL_EV_LOOP);
+    visit_conditional(w, field(n, fld.body));
+    marker(w, RL_EV_END);
+    visit_conditional(w, field(n, fld.alternative));
+}
+
+static void visit_try(walker *w, TSNode n)
+{
+    uint32_t c = ts_node_named_child_count(n);
+    bool has_handlers = false;
+    for (uint32_t i = 0; i < c; i++)
+        if (is(ts_node_named_child(n, i), sym.s_except_clause)) has_handlers = true;
+    if (has_handlers) {
+        marker(w, RL_EV_BRANCH);
+        marker(w, RL_EV_ARM);
+    }
+    w->try_depth++;
+    visit_conditional(w, field(n, fld.body));
+    w->try_depth--;
+    /* else: runs after the body, on the body's path */
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (is(ch, sym.s_else_clause)) visit_conditional(w, field(ch, fld.body));
+    }
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (!is(ch, sym.s_except_clause)) continue;
+        marker(w, RL_EV_ARM);
+        TSNode alias = field(ch, fld.alias);
+        if (!ts_node_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
+        uint32_t cc = ts_node_named_child_count(ch);
+        for (uint32_t j = 0; j < cc; j++) {
+            TSNode part = ts_node_named_child(ch, j);
+            if (part.id == alias.id) continue;
+            visit_conditional(w, part);
+        }
+    }
+    if (has_handlers) marker(w, RL_EV_END);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (is(ch, sym.s_finally_clause)) visit_conditional(w, ch);
+    }
+}
+
+static void visit_with(walker *w, TSNode n)
+{
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (!is(ch, sym.s_with_clause)) continue;
+        uint32_t items = ts_node_named_child_count(ch);
+        for (uint32_t j = 0; j < items; j++) {
+            TSNode item = ts_node_named_child(ch, j);
+            TSNode value = is(item, sym.s_with_item) ? field(item, fld.value) : item;
+            if (is(value, sym.s_as_pattern)) {
+                visit(w, ts_node_named_child(value, 0));
+                TSNode alias = field(value, fld.alias);
+                if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0)
+                    alias = ts_node_named_child(alias, 0);
+                bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
+            } else {
+                visit(w, value);
+            }
+        }
+    }
+    visit_conditional(w, field(n, fld.body));
+}
+
+static void visit_match(walker *w, TSNode n)
+{
+    visit(w, field(n, fld.subject));
+    marker(w, RL_EV_BRANCH);
+    TSNode body = field(n, fld.body);
+    uint32_t c = ts_node_named_child_count(body);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode cc = ts_node_named_child(body, i);
+        if (!is(cc, sym.s_case_clause)) continue;
+        marker(w, RL_EV_ARM);
+        visit_conditional(w, field(cc, fld.consequence));
+    }
+    marker(w, RL_EV_ARM); /* no case matched */
+    marker(w, RL_EV_END);
+}
+
+static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
+{
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (is(ch, sym.s_identifier)) add_binding(w, kind, text_of(w, ch), NULL, ch);
+    }
+}
+
+/* `# noqa`, `# noqa: RL101, RL102` (case-insensitive "noqa", as flake8/ruff). */
+static void visit_comment(walker *w, TSNode n)
+{
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (eb > w->len || sb >= eb) return;
+    const char *p = w->src + sb, *end = w->src + eb;
+    for (; p + 4 <= end; p++) {
+        if (*p != '#') continue;
+        const char *q = p + 1;
+        while (q < end && (*q == ' ' || *q == '\t')) q++;
+        if (end - q < 4 || strncasecmp(q, "noqa", 4) != 0) continue;
+        q += 4;
+        rl_noqa nq = {ts_node_start_point(n).row + 1, NULL};
+        if (q < end && *q == ':') {
+            q++;
+            const char *stop = q;
+            while (stop < end && *stop != '#') stop++;
+            nq.codes = rl_arena_strndup(A(w), q, (size_t)(stop - q));
+        } else if (q < end && (*q != ' ' && *q != '\t' && *q != '#')) {
+            continue; /* "# noqafoo" is not a noqa */
+        }
+        rl_vec_push(&w->f->noqa, nq);
+        return;
+    }
+}
+
+static void record_syntax_error(walker *w, TSNode n)
+{
+    if (w->f->syntax_errors.len >= 64) return;
+    TSPoint p = ts_node_start_point(n);
+    rl_span s = span_of(w, n);
+    rl_syntax_error e = {p.row + 1, s.col};
+    /* one entry per line is enough to point the user at it */
+    if (w->f->syntax_errors.len && rl_vec_last(&w->f->syntax_errors)->line == e.line) return;
+    rl_vec_push(&w->f->syntax_errors, e);
+}
+
+static void visit(walker *w, TSNode n)
+{
+    if (ts_node_is_null(n)) return;
+    if (ts_node_is_missing(n) || ts_node_is_error(n)) record_syntax_error(w, n);
+    if (w->depth >= RL_MAX_DEPTH) {
+        if (!w->f->truncated) record_syntax_error(w, n);
+        w->f->truncated = true;
+        return;
+    }
+    w->depth++;
+    TSSymbol s = ts_node_symbol(n);
+    if (s == sym.s_comment) visit_comment(w, n);
+    else if (s == sym.s_import_statement) visit_import(w, n);
+    else if (s == sym.s_import_from_statement) visit_import_from(w, n);
+    else if (s == sym.s_future_import_statement) { /* no runtime import */ }
+    else if (s == sym.s_function_definition) visit_function(w, n, false);
+    else if (s == sym.s_lambda) visit_function(w, n, true);
+    else if (s == sym.s_class_definition) visit_class(w, n);
+    else if (s == sym.s_if_statement) visit_if(w, n);
+    else if (s == sym.s_for_statement) visit_for(w, n);
+    else if (s == sym.s_while_statement) visit_while(w, n);
+    else if (s == sym.s_try_statement) visit_try(w, n);
+    else if (s == sym.s_with_statement) visit_with(w, n);
+    else if (s == sym.s_match_statement) visit_match(w, n);
+    else if (s == sym.s_assignment) visit_assignment(w, n);
+    else if (s == sym.s_delete_statement) visit_delete(w, n);
+    else if (s == sym.s_global_statement) visit_names_statement(w, n, RL_BIND_GLOBAL_DECL);
+    else if (s == sym.s_nonlocal_statement) visit_names_statement(w, n, RL_BIND_NONLOCAL_DECL);
+    else if (s == sym.s_return_statement || s == sym.s_raise_statement) {
+        visit_children(w, n);
+        marker(w, RL_EV_EXIT);
+    } else if (s == sym.s_break_statement || s == sym.s_continue_statement) {
+        marker(w, RL_EV_JUMP);
+    } else if (s == sym.s_named_expression) {
+        visit(w, field(n, fld.value));
+        bind_target(w, field(n, fld.name), RL_BIND_LOOP_VAR, NULL, 0);
+    } else if (s == sym.s_call) {
+        visit_call(w, n);
+        visit_children(w, n);
+    } else if (s == sym.s_string) {
+        /* only interpolations can hold code */
+        uint32_t c = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < c; i++) {
+            TSNode ch = ts_node_named_child(n, i);
+            if (is(ch, sym.s_interpolation)) visit_children(w, ch);
+            else if (ts_node_is_error(ch) || ts_node_is_missing(ch)) record_syntax_error(w, ch);
+        }
+    } else {
+        visit_children(w, n);
+    }
+    w->depth--;
+}
+
+void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
+{
+    walker w = {0};
+    w.f = facts;
+    w.src = in->src;
+    w.len = in->len;
+    w.module = in->module;
+    w.is_package = in->is_package;
+
+    rl_scope top = {RL_SCOPE_MODULE, RL_NONE, "<module>", {1, 1, 1, 1}};
+    rl_vec_push(&facts->scopes, top);
+
+    uint32_t lines = 1;
+    for (uint32_t i = 0; i < in->len; i++) lines += in->src[i] == '\n';
+    facts->nlines = lines;
+
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_python());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, in->src, in->len);
+    if (tree) {
+        visit(&w, ts_tree_root_node(tree));
+        ts_tree_delete(tree);
+    }
+    ts_parser_delete(parser);
+    /* judge what the names mean while this worker still owns the facts, so
+       the candidates that mean nothing are dropped early */
+    rl_model_file(facts);
+    rl_vec_release(&w.loops);
+    rl_vec_release(&w.constraints);
+}

@@ -1,0 +1,128 @@
+/* model.c - classifies every file's events through name resolution, then
+ * pairs removals with imports and reloads (flow.c). See model.h. */
+#include "model.h"
+
+#include <string.h>
+
+#include "flow.h"
+#include "resolve.h"
+#include "util.h"
+
+/* Qualified names of the functions that matter, whatever alias reaches them. */
+static const struct {
+    const char *qualname;
+    rl_resolved what;
+} known_calls[] = {
+    {"importlib.reload", RL_RES_RELOAD_IMPORTLIB},
+    {"six.moves.reload_module", RL_RES_RELOAD_IMPORTLIB},
+    {"imp.reload", RL_RES_RELOAD_IMP},
+    {"builtins.reload", RL_RES_RELOAD_BUILTIN},
+    {"__builtin__.reload", RL_RES_RELOAD_BUILTIN},
+    {"importlib.import_module", RL_RES_IMPORT_MODULE},
+    {"builtins.__import__", RL_RES_DUNDER_IMPORT},
+    {"importlib.__import__", RL_RES_DUNDER_IMPORT},
+};
+
+/* "a.b.c" -> {"a", "a.b", "a.b.c"}: importing a submodule imports its parents. */
+static void set_modules_with_parents(rl_file_facts *f, rl_event *e, const char *name)
+{
+    uint32_t n = 1;
+    for (const char *p = name; *p; p++) n += *p == '.';
+    e->modules = rl_arena_alloc(&f->arena, sizeof(char *) * n);
+    e->nmodules = 0;
+    for (const char *p = name;; p++) {
+        if (*p == '.' || *p == 0)
+            e->modules[e->nmodules++] = rl_arena_strndup(&f->arena, name, (size_t)(p - name));
+        if (*p == 0) break;
+    }
+}
+
+static bool is_sys_modules(const rl_resolver *r, const rl_event *e, const char *ref)
+{
+    if (e->target_kind == RL_TARGET_STRING && e->kind == RL_EV_CONTAINER_OP)
+        return strcmp(ref, "sys.modules") == 0; /* patch.dict("sys.modules", ...) */
+    const char *q = rl_resolve(r, e->scope, ref);
+    return q && strcmp(q, "sys.modules") == 0;
+}
+
+static void set_one_target(rl_file_facts *f, rl_event *e, const char *module)
+{
+    e->targets = rl_arena_alloc(&f->arena, sizeof(char *));
+    e->targets[0] = module;
+    e->ntargets = 1;
+}
+
+/* The module a reload call's argument names, when the source tells. */
+static void resolve_reload_target(const rl_resolver *r, rl_file_facts *f, rl_event *e)
+{
+    if (e->target_kind == RL_TARGET_NAME) {
+        const char *q = rl_resolve(r, e->scope, e->target);
+        if (q && !rl_str_starts_with(q, "builtins.")) set_one_target(f, e, q);
+    } else if (e->target_kind == RL_TARGET_SUBSCRIPT) {
+        const char *q = rl_resolve(r, e->scope, e->target);
+        if (!q || strcmp(q, "sys.modules") != 0) return;
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < e->nkeys; k++) n += e->keys[k].kind == RL_KEY_LITERAL;
+        if (n == 0) return;
+        e->targets = rl_arena_alloc(&f->arena, sizeof(char *) * n);
+        for (uint32_t k = 0; k < e->nkeys; k++)
+            if (e->keys[k].kind == RL_KEY_LITERAL) e->targets[e->ntargets++] = e->keys[k].text;
+    }
+}
+
+static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
+{
+    if (e->kind == RL_EV_CONTAINER_OP) {
+        e->what = is_sys_modules(r, e, e->ref) ? RL_RES_SYSMOD_OP : RL_RES_NONE;
+        return;
+    }
+    if (e->kind != RL_EV_CALL) return;
+    e->what = RL_RES_NONE;
+    const char *q = rl_resolve(r, e->scope, e->ref);
+    if (!q) return;
+    for (size_t i = 0; i < sizeof known_calls / sizeof known_calls[0]; i++)
+        if (strcmp(q, known_calls[i].qualname) == 0) e->what = known_calls[i].what;
+    if (e->what == RL_RES_IMPORT_MODULE || e->what == RL_RES_DUNDER_IMPORT) {
+        if (e->target_kind == RL_TARGET_STRING && e->target && *e->target) {
+            set_one_target(f, e, e->target);
+            set_modules_with_parents(f, e, e->target);
+        }
+    } else if (e->what != RL_RES_NONE) {
+        resolve_reload_target(r, f, e);
+    }
+}
+
+/* Events worth keeping after classification: structure, imports, and
+ * candidates that resolved to something. */
+static bool keep(const rl_event *e)
+{
+    switch (e->kind) {
+    case RL_EV_CONTAINER_OP:
+    case RL_EV_CALL:
+        return e->what != RL_RES_NONE;
+    default:
+        return true;
+    }
+}
+
+void rl_model_file(rl_file_facts *f)
+{
+    rl_resolver r;
+    rl_resolver_init(&r, f, &f->arena);
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < f->events.len; k++) {
+        rl_event *e = &f->events.items[k];
+        classify(&r, f, e);
+        if (keep(e)) f->events.items[kept++] = *e;
+    }
+    f->events.len = kept;
+    rl_resolver_release(&r);
+    rl_flow_pair(f);
+}
+
+void rl_model_build(rl_project *project)
+{
+    /* Everything the issue-2 rules need is per file (rl_model_file); the
+       cross-module graph builds here. */
+    (void)project;
+}

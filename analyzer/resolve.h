@@ -1,0 +1,33 @@
+/* resolve.h - what a dotted name in a scope refers to, through the bindings
+ * of one file: `il.reload` -> "importlib.reload" after `import importlib as il`,
+ * `mods` -> "sys.modules" after `mods = sys.modules`.
+ *
+ * Python decides locality per scope, not per statement, so resolution is
+ * flow-insensitive within a scope: every binding of the name in the scope that
+ * owns it is a candidate. A name bound to anything that is not an import or an
+ * alias (a def, a parameter, a class attribute, a computed value) is local and
+ * resolves to nothing, which is how shadowing defeats a match. */
+#ifndef RL_RESOLVE_H
+#define RL_RESOLVE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "facts.h"
+
+typedef struct rl_resolver {
+    const rl_file_facts *facts;
+    rl_arena *arena;      /* owns the returned strings */
+    uint32_t *by_name;    /* binding indices sorted by (scope, name); heap, owned */
+} rl_resolver;
+
+/* Indexes the bindings of facts; strings are allocated in arena. */
+void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, rl_arena *arena);
+void rl_resolver_release(rl_resolver *r);
+
+/* The qualified name of `dotted` as seen from scope: "sys.modules",
+ * "importlib.reload"; "builtins.<name>" when the head name is bound nowhere;
+ * NULL when the head is a local object (parameter, def, computed value...). */
+const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted);
+
+#endif
