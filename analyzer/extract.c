@@ -1157,9 +1157,8 @@ static void record_syntax_error(walker *w, TSNode n)
 static void visit(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return;
-    if (ts_node_is_missing(n) || ts_node_is_error(n)) record_syntax_error(w, n);
     if (w->depth >= RL_MAX_DEPTH) {
-        if (!w->f->truncated) record_syntax_error(w, n);
+        if (!w->f->truncated) w->f->truncated_line = ts_node_start_point(n).row + 1;
         w->f->truncated = true;
         return;
     }
@@ -1199,12 +1198,31 @@ static void visit(walker *w, TSNode n)
         for (uint32_t i = 0; i < c; i++) {
             TSNode ch = ts_node_named_child(n, i);
             if (is(ch, sym.s_interpolation)) visit_children(w, ch);
-            else if (ts_node_is_error(ch) || ts_node_is_missing(ch)) record_syntax_error(w, ch);
         }
     } else {
         visit_children(w, n);
     }
     w->depth--;
+}
+
+/* Only files with errors pay for this second, iterative pass (no recursion:
+ * a broken file may be arbitrarily deep). Records each ERROR or MISSING node
+ * that is not inside another one. */
+static void scan_syntax_errors(walker *w, TSNode root)
+{
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        bool bad = ts_node_is_error(n) || ts_node_is_missing(n);
+        if (bad) record_syntax_error(w, n);
+        if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c)) {
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                ts_tree_cursor_delete(&c);
+                return;
+            }
+        }
+    }
 }
 
 void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
@@ -1227,7 +1245,9 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     ts_parser_set_language(parser, tree_sitter_python());
     TSTree *tree = ts_parser_parse_string(parser, NULL, in->src, in->len);
     if (tree) {
-        visit(&w, ts_tree_root_node(tree));
+        TSNode root = ts_tree_root_node(tree);
+        visit(&w, root);
+        if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
         ts_tree_delete(tree);
     }
     ts_parser_delete(parser);

@@ -197,6 +197,7 @@ typedef struct rl_file_facts {
     RL_VEC(rl_event) events;         /* in source order, with structure markers */
     RL_VEC(rl_syntax_error) syntax_errors;
     bool truncated;                  /* nesting too deep: part of the file was not analyzed */
+    uint32_t truncated_line;         /* where the first skipped subtree starts */
     RL_VEC(rl_noqa) noqa;            /* noqa comments, by line */
     uint32_t nlines;
 } rl_file_facts;

@@ -269,7 +269,7 @@ void rl_flow_pair(rl_file_facts *f)
         state_release(&st);
     }
 
-    qsort(fl.pairs.items, fl.pairs.len, sizeof(pair), cmp_pair);
+    if (fl.pairs.len) qsort(fl.pairs.items, fl.pairs.len, sizeof(pair), cmp_pair);
     for (uint32_t i = 0; i < fl.pairs.len;) {
         uint32_t j = i, uniq = 0;
         rl_event *user = &f->events.items[fl.pairs.items[i].user];
