@@ -9,16 +9,21 @@
 /* Alias chains longer than this are cycles (a = b; b = a) or absurd. */
 #define RL_MAX_ALIAS_HOPS 16
 
-static const rl_file_facts *sort_facts; /* qsort has no context argument in C11 */
+/* Sort records carry what they compare, so the sort needs no shared context
+ * (files are resolved in worker threads). */
+typedef struct sort_rec {
+    uint32_t scope;
+    uint32_t index;
+    const char *name;
+} sort_rec;
 
-static int cmp_binding(const void *a, const void *b)
+static int cmp_rec(const void *a, const void *b)
 {
-    const rl_binding *x = &sort_facts->bindings.items[*(const uint32_t *)a];
-    const rl_binding *y = &sort_facts->bindings.items[*(const uint32_t *)b];
+    const sort_rec *x = a, *y = b;
     if (x->scope != y->scope) return x->scope < y->scope ? -1 : 1;
     int c = strcmp(x->name, y->name);
     if (c) return c;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    return x->index < y->index ? -1 : 1;
 }
 
 void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, rl_arena *arena)
@@ -26,12 +31,13 @@ void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, rl_arena *aren
     r->facts = facts;
     r->arena = arena;
     uint32_t n = facts->bindings.len;
+    sort_rec *recs = rl_xmalloc(sizeof(sort_rec) * (n ? n : 1));
+    for (uint32_t i = 0; i < n; i++)
+        recs[i] = (sort_rec){facts->bindings.items[i].scope, i, facts->bindings.items[i].name};
+    if (n) qsort(recs, n, sizeof(sort_rec), cmp_rec);
     r->by_name = rl_xmalloc(sizeof(uint32_t) * (n ? n : 1));
-    for (uint32_t i = 0; i < n; i++) r->by_name[i] = i;
-    /* the model is built single-threaded, so the static context is safe */
-    sort_facts = facts;
-    qsort(r->by_name, n, sizeof(uint32_t), cmp_binding);
-    sort_facts = NULL;
+    for (uint32_t i = 0; i < n; i++) r->by_name[i] = recs[i].index;
+    free(recs);
 }
 
 void rl_resolver_release(rl_resolver *r)
@@ -88,6 +94,12 @@ static lookup lookup_in(const rl_resolver *r, uint32_t scope, const char *name, 
 
 static const char *resolve_depth(const rl_resolver *r, uint32_t scope, const char *dotted, int hops);
 
+static bool is_py2_fallback(const rl_binding *b)
+{
+    return b->value && (rl_str_starts_with(b->value, "imp.") || strcmp(b->value, "imp") == 0 ||
+                        rl_str_starts_with(b->value, "__builtin__"));
+}
+
 /* What the candidates of a name say it is, or NULL for a local object. */
 static const char *from_candidates(const rl_resolver *r, uint32_t scope, uint32_t first,
                                    const char *name, size_t len, int hops)
@@ -101,9 +113,10 @@ static const char *from_candidates(const rl_resolver *r, uint32_t scope, uint32_
         case RL_BIND_IMPORT:
         case RL_BIND_FROM_IMPORT:
         case RL_BIND_ALIAS:
-            /* try/except import fallbacks bind one name twice: the first in
-               source order is the one that normally runs */
-            if (!chosen || r->by_name[k] < (uint32_t)(chosen - b)) chosen = c;
+            /* try/except and version-check fallbacks bind one name twice:
+               prefer what Python 3 runs (not `imp`/`__builtin__`), then the
+               first in source order */
+            if (!chosen || (is_py2_fallback(chosen) && !is_py2_fallback(c))) chosen = c;
             break;
         case RL_BIND_DELETE:
             break;

@@ -1,9 +1,9 @@
 /* RL103 sys-modules-replace
  *
  * Flags: `sys.modules[k] = v`, `sys.modules.update(...)`,
- * `sys.modules.setdefault(k, v)`. Not `mock.patch.dict(sys.modules, {...})`
- * or `monkeypatch.setitem(...)`: those restore the original entry when the
- * test ends, which is the safe way to do it.
+ * `sys.modules.setdefault(k, v)`, and the test helpers that do the same for
+ * the length of a test: `monkeypatch.setitem(sys.modules, k, v)`,
+ * `mock.patch.dict(sys.modules, {k: v})` (as RL101 flags their removing forms).
  *
  * Why: later imports of k return the replacement, while code that imported k
  * before keeps the original; `importlib.reload` of the original now raises
@@ -18,7 +18,6 @@ static void check_event(const rl_project *p, uint32_t file, uint32_t ev, rl_diag
 {
     const rl_event *e = &p->files.items[file].facts.events.items[ev];
     if (e->what != RL_RES_SYSMOD_OP || rl_container_op_removes(e->op)) return;
-    if (e->op == RL_OP_PATCH_SET || e->op == RL_OP_MP_SETITEM) return; /* restored afterwards */
     const char *one = rl_single_literal_key(e);
     const char *msg;
     if (one)
@@ -31,8 +30,8 @@ static void check_event(const rl_project *p, uint32_t file, uint32_t ev, rl_diag
                               rl_describe_keys(out, e));
     rl_diag *d = rl_report(out, RL_RL103, p, file, e, msg);
     d->target = one;
-    d->help = "confine the replacement to a test with `mock.patch.dict(sys.modules, ...)` so the "
-              "original is restored, and do not reload the replaced module";
+    d->help = "inject the dependency instead (a parameter or a factory), or keep the replacement "
+              "inside a test and never reload the replaced module";
 }
 
 static void check(const rl_project *p, rl_diags *out) { rl_for_each_event(p, out, check_event); }
@@ -42,15 +41,15 @@ const rl_rule rl_rule_sys_modules_replace = {
     .name = "sys-modules-replace",
     .severity = RL_SEV_NOTE,
     .summary = "A `sys.modules` entry is replaced",
-    .what = "Flags assignments that put another object into `sys.modules`: `sys.modules[k] = v`, "
-            "`.update(...)` and `.setdefault(k, v)`. `mock.patch.dict(sys.modules, {...})` and "
-            "`monkeypatch.setitem(sys.modules, ...)` are not flagged: they restore the entry.",
+    .what = "Flags code that puts another object into `sys.modules`: `sys.modules[k] = v`, "
+            "`.update(...)`, `.setdefault(k, v)`, and for the length of a test "
+            "`monkeypatch.setitem(sys.modules, k, v)` and `mock.patch.dict(sys.modules, {k: v})`.",
     .why = "Imports that run later return the replacement; code that imported the module before "
            "keeps the original object, and `importlib.reload` of the original raises ImportError "
            "because `sys.modules` no longer maps its name to it. Legitimate for lazy modules and "
            "test doubles, but worth a look.",
     .example = "import sys\n\nsys.modules[\"requests\"] = fake_requests\n",
-    .use_instead = "from unittest import mock\n\nwith mock.patch.dict(sys.modules, {\"requests\": "
-                   "fake_requests}):\n    run_tests()\n",
+    .use_instead = "def fetch(url, http=requests):  # inject the dependency\n    return http.get(url)\n\n"
+                   "fetch(url, http=fake_requests)\n",
     .check = check,
 };
