@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Snapshot tests of reloadlint against fixtures/.
+
+    python3 tests/run_fixtures.py --binary BUILD/reloadlint [--update] [CODE ...]
+
+For every fixtures/RLxxx/ folder (or only the CODEs given), with the folder as
+the working directory:
+
+* text: `reloadlint --select CODE .` must print exactly fixtures/RLxxx/expected.txt
+  (a unified diff is shown otherwise; --update rewrites the file instead) and
+  exit 1 when it holds findings, 0 when not;
+* json: `reloadlint --select CODE --format json .` must be valid and agree with
+  the sources: every finding is CODE; every pos_*.py has a finding, every
+  neg_*.py and every helper module has none; the lines carrying
+  `# expect: CODE` are exactly the lines with findings; no file errors; the
+  text output reports the same locations;
+* determinism: `-j1` and `-j4` JSON outputs are byte-identical.
+
+fixtures/clean/ runs with all rules and must report nothing (exit 0), and
+fixtures/examples/seed/ runs with all rules against its own expected.txt.
+
+Prints one line per check and ends with `N passed, N failed`; exits 1 on any
+failure (2 on bad usage).
+"""
+import argparse
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(ROOT, "fixtures")
+CLEAN = os.path.join(FIXTURES, "clean")
+SEED = os.path.join(FIXTURES, "examples", "seed")
+
+EXPECT_RE = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
+# First line of a finding in the text format: `path:line:col: CODE [severity] message`.
+FINDING_LINE_RE = re.compile(r"^([^\s:]+\.py):(\d+):(\d+): (RL\d+)\b")
+CODE_DIR_RE = re.compile(r"^RL\d+$")
+TIMEOUT = 120
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, name, detail=""):
+        self.passed += 1
+        print("PASS %s%s" % (name, ": " + detail if detail else ""))
+
+    def fail(self, name, detail, extra=None):
+        self.failed += 1
+        print("FAIL %s: %s" % (name, detail))
+        for line in extra or ():
+            print("    " + line)
+
+    def check(self, cond, name, detail_ok, detail_fail, extra=None):
+        if cond:
+            self.ok(name, detail_ok)
+        else:
+            self.fail(name, detail_fail, extra)
+        return cond
+
+
+def env():
+    e = dict(os.environ)
+    e["NO_COLOR"] = "1"
+    for k in ("FORCE_COLOR", "CLICOLOR_FORCE"):
+        e.pop(k, None)
+    return e
+
+
+def run(binary, cwd, args):
+    """(returncode, stdout text, stderr text); returncode None if it could not run."""
+    try:
+        p = subprocess.run([binary] + args, cwd=cwd, env=env(), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after %ds" % TIMEOUT
+    except OSError as exc:
+        return None, "", str(exc)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def python_files(folder):
+    """Relative paths (with /) of the .py files under folder, sorted."""
+    out = []
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for f in files:
+            if f.endswith(".py"):
+                out.append(os.path.relpath(os.path.join(dirpath, f), folder).replace(os.sep, "/"))
+    return sorted(out)
+
+
+def expect_labels(folder, files, code):
+    """{(path, line)} of the lines carrying `# expect: CODE`."""
+    out = set()
+    for rel in files:
+        with open(os.path.join(folder, rel), encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                m = EXPECT_RE.search(line)
+                if m and code in [c.strip() for c in m.group(1).split(",")]:
+                    out.add((rel, n))
+    return out
+
+
+def text_locations(text):
+    return {(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4))
+            for m in (FINDING_LINE_RE.match(line) for line in text.splitlines()) if m}
+
+
+def fmt_locs(locs, limit=8):
+    items = ["%s:%d" % (p, ln) for p, ln in sorted(locs)]
+    return ", ".join(items[:limit]) + (" (+%d more)" % (len(items) - limit) if len(items) > limit else "")
+
+
+def load_json(checks, name, rc, out, err):
+    if rc is None:
+        checks.fail(name, "could not run: %s" % err.strip())
+        return None
+    try:
+        data = json.loads(out)
+    except ValueError as exc:
+        checks.fail(name, "invalid JSON (exit %d): %s" % (rc, exc), (err.strip().splitlines() or [])[:5])
+        return None
+    shape_ok = isinstance(data, dict) and isinstance(data.get("findings"), list) and \
+        isinstance(data.get("errors"), list) and isinstance(data.get("files_analyzed"), int)
+    if not shape_ok:
+        checks.fail(name, "JSON lacks findings/errors/files_analyzed")
+        return None
+    return data
+
+
+def snapshot(checks, name, binary, folder, args, update):
+    """Text output vs folder/expected.txt (or rewrite it). Returns the text or None."""
+    exp_path = os.path.join(folder, "expected.txt")
+    rel_exp = os.path.relpath(exp_path, ROOT)
+    rc, out, err = run(binary, folder, args)
+    if rc is None:
+        checks.fail(name + " text", "could not run: %s" % err.strip())
+        return None
+    if rc not in (0, 1):
+        checks.fail(name + " text", "exit %d (expected 0 or 1)" % rc, err.strip().splitlines()[:5])
+        return None
+    if update:
+        old = None
+        if os.path.exists(exp_path):
+            with open(exp_path, encoding="utf-8", newline="") as fh:
+                old = fh.read()
+        if old != out:
+            with open(exp_path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(out)
+            checks.ok(name + " text", "%s %s" % ("created" if old is None else "updated", rel_exp))
+        else:
+            checks.ok(name + " text", "%s unchanged" % rel_exp)
+        expected = out
+    else:
+        if not os.path.exists(exp_path):
+            checks.fail(name + " text", "%s is missing (create it with --update and review it)" % rel_exp)
+            return out
+        with open(exp_path, encoding="utf-8", newline="") as fh:
+            expected = fh.read()
+        if expected == out:
+            checks.ok(name + " text", "matches %s" % rel_exp)
+        else:
+            diff = list(difflib.unified_diff(expected.splitlines(), out.splitlines(),
+                                             rel_exp, "reloadlint output", lineterm=""))
+            checks.fail(name + " text", "output differs from %s" % rel_exp, diff[:200])
+    has_findings = bool(text_locations(expected))
+    checks.check(rc == (1 if has_findings else 0), name + " exit",
+                 "exit %d" % rc,
+                 "exit %d, expected %d (%s)" % (rc, 1 if has_findings else 0,
+                                                "expected.txt has findings" if has_findings else "no findings expected"))
+    return out
+
+
+def determinism(checks, name, binary, folder, base_args):
+    r1 = run(binary, folder, base_args + ["--format", "json", "-j1"])
+    r4 = run(binary, folder, base_args + ["--format", "json", "-j4"])
+    if r1[0] is None or r4[0] is None:
+        checks.fail(name + " determinism", "could not run: %s" % (r1[2] or r4[2]).strip())
+        return
+    same = r1[1] == r4[1] and r1[0] == r4[0]
+    checks.check(same, name + " determinism", "-j1 and -j4 JSON identical",
+                 "-j1 and -j4 differ (exit %d vs %d, %d vs %d bytes)" % (r1[0], r4[0], len(r1[1]), len(r4[1])))
+
+
+def check_rule(checks, binary, code, update):
+    folder = os.path.join(FIXTURES, code)
+    files = python_files(folder)
+    positives = [f for f in files if os.path.basename(f).startswith("pos_")]
+    negatives = [f for f in files if os.path.basename(f).startswith("neg_")]
+    helpers = [f for f in files if f not in positives and f not in negatives]
+    if not positives or not negatives:
+        checks.fail(code + " layout", "needs pos_*.py and neg_*.py scenarios (%d pos, %d neg)"
+                    % (len(positives), len(negatives)))
+
+    text = snapshot(checks, code, binary, folder, ["--select", code, "."], update)
+
+    rc, out, err = run(binary, folder, ["--select", code, "--format", "json", "."])
+    data = load_json(checks, code + " json", rc, out, err)
+    if data is None:
+        determinism(checks, code, binary, folder, ["--select", code, "."])
+        return
+    findings = data["findings"]
+    checks.check(rc == (1 if findings else 0), code + " json exit", "exit %d" % rc,
+                 "exit %d with %d findings" % (rc, len(findings)))
+    wrong = [f for f in findings if f.get("rule") != code]
+    checks.check(not wrong, code + " json rules", "all %d findings are %s" % (len(findings), code),
+                 "findings of other rules: %s" % fmt_locs({(f.get("path"), f.get("line")) for f in wrong}))
+    checks.check(not data["errors"], code + " json errors", "no file errors",
+                 "errors: %s" % "; ".join("%s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5]))
+    checks.check(data["files_analyzed"] == len(files), code + " files analyzed",
+                 "%d files" % len(files),
+                 "files_analyzed = %d, the folder has %d .py files" % (data["files_analyzed"], len(files)))
+
+    by_file = {}
+    for f in findings:
+        by_file.setdefault(f.get("path"), []).append(f)
+    missing = [p for p in positives if p not in by_file]
+    checks.check(not missing, code + " positives", "every pos_*.py has a finding (%d files)" % len(positives),
+                 "no %s finding in: %s" % (code, ", ".join(missing)))
+    noisy = [p for p in negatives + helpers if p in by_file]
+    checks.check(not noisy, code + " negatives", "no finding in neg_*.py or helpers (%d files)"
+                 % (len(negatives) + len(helpers)),
+                 "findings in: %s" % ", ".join("%s:%s" % (p, ",".join(str(f.get("line")) for f in by_file[p]))
+                                               for p in noisy))
+
+    labels = expect_labels(folder, files, code)
+    found = {(f.get("path"), f.get("line")) for f in findings}
+    unreported = labels - found
+    unlabeled = found - labels
+    problems = []
+    if unreported:
+        problems.append("no finding on `# expect: %s` line(s): %s" % (code, fmt_locs(unreported)))
+    if unlabeled:
+        problems.append("finding without `# expect: %s`: %s" % (code, fmt_locs(unlabeled)))
+    checks.check(not problems, code + " labels", "%d `# expect` lines = %d finding lines" % (len(labels), len(found)),
+                 "; ".join(problems))
+
+    if text is not None:
+        tlocs = {(p, ln, col, c) for (p, ln, col, c) in text_locations(text)}
+        jlocs = {(f.get("path"), f.get("line"), f.get("column"), f.get("rule")) for f in findings}
+        checks.check(tlocs == jlocs, code + " text=json", "same %d locations" % len(jlocs),
+                     "text and JSON disagree: only in text: %s; only in JSON: %s"
+                     % (fmt_locs({(p, ln) for p, ln, _c, _r in tlocs - jlocs}),
+                        fmt_locs({(p, ln) for p, ln, _c, _r in jlocs - tlocs})))
+
+    determinism(checks, code, binary, folder, ["--select", code, "."])
+
+
+def check_clean(checks, binary):
+    name = "clean"
+    if not os.path.isdir(CLEAN):
+        checks.fail(name, "fixtures/clean/ is missing")
+        return
+    rc, out, err = run(binary, CLEAN, ["--format", "json", "."])
+    data = load_json(checks, name + " json", rc, out, err)
+    if data is not None:
+        checks.check(not data["findings"], name + " findings", "no findings with all rules (%d files)"
+                     % data["files_analyzed"],
+                     "%d findings: %s" % (len(data["findings"]),
+                                          fmt_locs({(f.get("path"), f.get("line")) for f in data["findings"]})))
+        checks.check(not data["errors"], name + " errors", "no file errors",
+                     "errors: %s" % "; ".join("%s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5]))
+        checks.check(rc == 0, name + " exit", "exit 0", "exit %s" % rc)
+    rc, out, err = run(binary, CLEAN, ["."])
+    checks.check(rc == 0, name + " text exit", "exit 0", "exit %s: %s" % (rc, (out + err).strip()[:300]))
+    determinism(checks, name, binary, CLEAN, ["."])
+
+
+def check_seed(checks, binary, update):
+    name = "examples/seed"
+    if not os.path.isdir(SEED):
+        checks.fail(name, "fixtures/examples/seed/ is missing")
+        return
+    snapshot(checks, name, binary, SEED, ["."], update)
+    rc, out, err = run(binary, SEED, ["--format", "json", "."])
+    data = load_json(checks, name + " json", rc, out, err)
+    if data is not None:
+        checks.check(not data["errors"], name + " errors", "no file errors",
+                     "errors: %s" % "; ".join("%s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5]))
+    determinism(checks, name, binary, SEED, ["."])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Snapshot tests of reloadlint against fixtures/.")
+    ap.add_argument("--binary", default=os.environ.get("RELOADLINT_BIN") or os.path.join(ROOT, "build", "reloadlint"),
+                    help="the reloadlint executable (default: $RELOADLINT_BIN or build/reloadlint)")
+    ap.add_argument("--update", action="store_true", help="rewrite expected.txt files instead of comparing")
+    ap.add_argument("codes", nargs="*", help="rule codes to check (default: every fixtures/RL*/ folder, "
+                                             "plus clean/ and examples/seed/)")
+    args = ap.parse_args(argv)
+
+    checks = Checks()
+    binary = os.path.abspath(args.binary)
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        checks.fail("binary", "not found or not executable: %s (build it first: make)" % args.binary)
+        print("%d passed, %d failed" % (checks.passed, checks.failed))
+        return 1
+
+    all_codes = sorted(d for d in os.listdir(FIXTURES)
+                       if CODE_DIR_RE.match(d) and os.path.isdir(os.path.join(FIXTURES, d)))
+    codes = [c.upper() for c in args.codes] if args.codes else all_codes
+    for code in codes:
+        if code not in all_codes:
+            checks.fail(code, "no fixtures/%s/ folder" % code)
+            continue
+        check_rule(checks, binary, code, args.update)
+    if not args.codes:
+        check_clean(checks, binary)
+        check_seed(checks, binary, args.update)
+
+    print("%d passed, %d failed" % (checks.passed, checks.failed))
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
