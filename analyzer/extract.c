@@ -133,6 +133,7 @@ typedef struct walker {
     uint32_t depth;
     uint32_t cond_depth;     /* >0: inside if/try/loop/with of the current scope */
     uint32_t try_depth;
+    uint32_t handler_depth;  /* inside an except clause */
     bool type_checking;
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
@@ -560,7 +561,9 @@ static void visit_import_from(walker *w, TSNode n)
         if (module && strcmp(module, "imp") == 0 && strcmp(name, "reload") == 0) imp_reload = true;
     }
     rl_vec_release(&names);
-    if (imp_reload && !w->type_checking) {
+    /* inside try/except it is a fallback for old Pythons (or guarded by one):
+       the calls it serves are still judged on their own */
+    if (imp_reload && !w->type_checking && !w->try_depth && !w->handler_depth) {
         rl_event *e = add_event(w, RL_EV_FROM_IMP, n);
         e->target_kind = RL_TARGET_STRING;
         e->target = "imp";
@@ -713,6 +716,10 @@ static void visit_call(walker *w, TSNode n)
     if (has_receiver && may_be_sys_modules(receiver)) {
         if (strcmp(method, "pop") == 0)
             container_op(w, n, receiver, RL_OP_POP, nth_positional(args, 0));
+        else if (strcmp(method, "__delitem__") == 0)
+            container_op(w, n, receiver, RL_OP_DEL, nth_positional(args, 0));
+        else if (strcmp(method, "__setitem__") == 0)
+            container_op(w, n, receiver, RL_OP_SETITEM, nth_positional(args, 0));
         else if (strcmp(method, "popitem") == 0)
             container_op(w, n, receiver, RL_OP_POPITEM, (TSNode){0});
         else if (strcmp(method, "clear") == 0)
@@ -899,11 +906,11 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
     if (!ts_node_is_null(params)) visit_parameter_defaults(w, params);
 
     uint32_t saved_scope = w->scope, saved_flow = w->flow, saved_cond = w->cond_depth,
-             saved_try = w->try_depth, saved_loops = w->loops.len,
+             saved_try = w->try_depth, saved_handler = w->handler_depth, saved_loops = w->loops.len,
              saved_constraints = w->constraints.len;
     uint32_t id = new_scope(w, RL_SCOPE_FUNCTION, fname, is_lambda ? n : name);
     w->scope = w->flow = id;
-    w->cond_depth = w->try_depth = 0;
+    w->cond_depth = w->try_depth = w->handler_depth = 0;
     /* loop variables of the enclosing code are not this body's loop variables */
     w->loops.len = 0;
     w->constraints.len = 0;
@@ -916,6 +923,7 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
     w->flow = saved_flow;
     w->cond_depth = saved_cond;
     w->try_depth = saved_try;
+    w->handler_depth = saved_handler;
 }
 
 static void visit_class(walker *w, TSNode n)
@@ -1055,11 +1063,13 @@ static void visit_try(walker *w, TSNode n)
         TSNode alias = field(ch, fld.alias);
         if (!ts_node_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
         uint32_t cc = ts_node_named_child_count(ch);
+        w->handler_depth++;
         for (uint32_t j = 0; j < cc; j++) {
             TSNode part = ts_node_named_child(ch, j);
             if (part.id == alias.id) continue;
             visit_conditional(w, part);
         }
+        w->handler_depth--;
     }
     if (has_handlers) marker(w, RL_EV_END);
     for (uint32_t i = 0; i < c; i++) {
@@ -1213,9 +1223,18 @@ static void scan_syntax_errors(walker *w, TSNode root)
     TSTreeCursor c = ts_tree_cursor_new(root);
     for (;;) {
         TSNode n = ts_tree_cursor_current_node(&c);
-        bool bad = ts_node_is_error(n) || ts_node_is_missing(n);
-        if (bad) record_syntax_error(w, n);
-        if (!bad && ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+        /* Error recovery can wrap most of a file in one ERROR node: descend to
+           the innermost errors, which point at the offending line. */
+        bool inner_errors = false;
+        if (ts_node_is_error(n)) {
+            uint32_t k = ts_node_child_count(n);
+            for (uint32_t i = 0; i < k && !inner_errors; i++)
+                inner_errors = ts_node_has_error(ts_node_child(n, i));
+            if (!inner_errors) record_syntax_error(w, n);
+        } else if (ts_node_is_missing(n)) {
+            record_syntax_error(w, n);
+        }
+        if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
         while (!ts_tree_cursor_goto_next_sibling(&c)) {
             if (!ts_tree_cursor_goto_parent(&c)) {
                 ts_tree_cursor_delete(&c);

@@ -48,6 +48,7 @@ typedef struct rl_options {
     const char *dump_model;       /* --dump-model PATH */
     const char *diff_base;
     rl_color color;
+    rl_arena arena;               /* owns the strings the parser made (split globs) */
 } rl_options;
 
 /* Why a reached file is not (fully) analyzed. */
@@ -68,6 +69,9 @@ typedef struct rl_file {
     rl_file_status status;
     const char *error;       /* message for errors[] when status != OK (run arena) */
     rl_file_facts facts;     /* valid when status is OK or SYNTAX_ERROR */
+    const char *source;      /* from_stdin only: the text read (run arena), kept for the
+                                emitters, which re-read other files; NULL otherwise */
+    uint32_t source_len;
 } rl_file;
 
 typedef struct rl_project {

@@ -55,5 +55,9 @@ bool rl_str_ends_with(const char *s, const char *suffix);
 /* Number of Unicode code points in the first n bytes of UTF-8 text; an invalid
  * byte counts as one character, so columns stay monotonic on broken input. */
 uint32_t rl_utf8_count(const char *s, size_t n);
+/* Decodes one well-formed UTF-8 sequence at s (at most n bytes) into *cp (may
+ * be NULL); returns its length, or 0 for an invalid or truncated sequence
+ * (overlong forms, surrogates and values past U+10FFFF are invalid). */
+size_t rl_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 #endif

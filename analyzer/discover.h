@@ -1,0 +1,42 @@
+/* discover.h - PATH arguments -> the sorted list of files to analyze, each
+ * with its display path and dotted module name (SPEC "Module model").
+ *
+ * Directories are walked in strcmp order, collecting *.py and skipping the
+ * folders matched by --exclude (default: tool and virtualenv folders) and
+ * --extend-exclude unless named as a PATH. Symlinks to directories are not
+ * followed during the walk; symlinks to files are. Files reached twice (same
+ * device and inode) are listed once. Nothing is opened for reading here. */
+#ifndef RL_DISCOVER_H
+#define RL_DISCOVER_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "project.h"
+
+/* Appends the files reached from o->paths (or the one --stdin-filename file)
+ * to project->files, sorted by path. Paths, module names and error messages
+ * are allocated in project->arena. Input problems become entries with an error
+ * status: a missing PATH or an unreadable folder is UNREADABLE (exit code 2),
+ * a FIFO/device/socket named *.py is NOT_REGULAR. */
+void rl_discover(rl_project *project, const rl_options *o);
+
+/* The dotted module name of the file at path (absolute, or relative to the
+ * current directory): relative to the deepest of roots (--root, may be NULL)
+ * that holds it, else to the first folder above it without an __init__.py.
+ * `pkg/__init__.py` is `pkg` (*is_package set), `pkg/a/b.py` is `pkg.a.b`.
+ * Looks at the file system (__init__.py checks). The name is allocated in a. */
+const char *rl_module_name(rl_arena *a, const char *path, const rl_str_list *roots,
+                           bool *is_package);
+
+/* The absolute form of path with "." and ".." resolved lexically (symlinks
+ * are not followed), relative to cwd when path is relative. Allocated in a. */
+char *rl_path_absolute(rl_arena *a, const char *cwd, const char *path);
+
+/* Whether an entry met during the walk is skipped: one of o->exclude or
+ * o->extend_exclude matches (fnmatch) its base name, its display path or its
+ * path relative to the PATH argument being walked (rel_path, may be NULL). */
+bool rl_discover_excluded(const rl_options *o, const char *name, const char *path,
+                          const char *rel_path);
+
+#endif

@@ -1,0 +1,362 @@
+/* run.c - the pipeline. See run.h for the order of phases and exit codes.
+ *
+ * Parallelism is limited to the per-file phase: workers take the next file
+ * index from a shared atomic counter and touch only that file's rl_file and
+ * its own result slot. Everything after (model, rules, sorting, output) runs
+ * on one thread over data sorted by path, so the output does not depend on -j. */
+#include "run.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "dump.h"
+#include "emit.h"
+#include "extract.h"
+#include "model.h"
+#include "source.h"
+#include "suppress.h"
+#include "util.h"
+
+/* ---- timing (--stats) ------------------------------------------------------ */
+
+enum { PH_DISCOVER, PH_EXTRACT, PH_MODEL, PH_RULES, PH_EMIT, PH_COUNT };
+static const char *const phase_names[PH_COUNT] = {"discover", "parse+extract", "model", "rules",
+                                                  "emit"};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- per-file work ----------------------------------------------------------- */
+
+/* What a worker reports back for one file; the main thread copies messages
+ * into the run arena (arenas are not thread-safe). */
+typedef struct file_result {
+    char *error;    /* heap */
+    uint64_t bytes; /* source bytes read */
+} file_result;
+
+typedef struct work {
+    rl_project *project;
+    file_result *results;
+    atomic_uint next;
+} work;
+
+char *rl_syntax_error_message(const rl_file_facts *facts)
+{
+    rl_strbuf sb = {0};
+    uint32_t lines[11], n = 0;
+    for (uint32_t i = 0; i < facts->syntax_errors.len && n < 11; i++) {
+        uint32_t line = facts->syntax_errors.items[i].line;
+        bool seen = false;
+        for (uint32_t k = 0; k < n; k++) seen |= lines[k] == line;
+        if (!seen) lines[n++] = line;
+    }
+    if (n <= 1) {
+        rl_strbuf_addf(&sb, "syntax error at line %u", n ? lines[0] : 0);
+    } else {
+        rl_strbuf_adds(&sb, "syntax errors at lines ");
+        for (uint32_t k = 0; k < n && k < 10; k++)
+            rl_strbuf_addf(&sb, "%s%u", k ? ", " : "", lines[k]);
+        if (n > 10) rl_strbuf_adds(&sb, ", ...");
+    }
+    return rl_strbuf_detach(&sb);
+}
+
+static void process_file(work *w, uint32_t i)
+{
+    rl_project *p = w->project;
+    rl_file *f = &p->files.items[i];
+    file_result *res = &w->results[i];
+    if (f->status != RL_FILE_OK) return; /* listed by discovery already */
+
+    rl_source src = {0};
+    const char *text;
+    size_t len;
+    if (f->from_stdin) {
+        text = f->source;
+        len = f->source_len;
+    } else {
+        rl_file_status st = rl_source_read_file(f->path, p->options->max_file_size, &src,
+                                                &res->error);
+        if (st != RL_FILE_OK) {
+            f->status = st;
+            return;
+        }
+        text = src.text;
+        len = src.len;
+    }
+    res->bytes = len;
+    rl_extract_input in = {
+        .src = text,
+        .len = (uint32_t)len, /* --max-file-size is below 4 GiB */
+        .module = f->module,
+        .is_package = f->is_package,
+    };
+    rl_extract(&f->facts, &in);
+    rl_source_release(&src); /* facts keep copies; emitters re-read the file */
+    if (f->facts.syntax_errors.len) {
+        f->status = RL_FILE_SYNTAX_ERROR;
+        res->error = rl_syntax_error_message(&f->facts);
+    } else if (f->facts.truncated) {
+        /* not a syntax error, but part of the file went unanalyzed: say so */
+        f->status = RL_FILE_SYNTAX_ERROR;
+        rl_strbuf sb = {0};
+        rl_strbuf_addf(&sb, "nesting deeper than the analyzer follows at line %u; the code inside "
+                            "was not analyzed", f->facts.truncated_line);
+        res->error = rl_strbuf_detach(&sb);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    work *w = arg;
+    for (;;) {
+        unsigned i = atomic_fetch_add(&w->next, 1u);
+        if (i >= w->project->files.len) break;
+        process_file(w, i);
+    }
+    return NULL;
+}
+
+static unsigned thread_count(const rl_options *o, uint32_t nfiles)
+{
+    unsigned n = o->jobs;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (n > nfiles) n = nfiles;
+    return n ? n : 1;
+}
+
+/* Returns -1 when no thread could be started (the caller reports it). */
+static int extract_all(rl_project *p, file_result *results, unsigned nthreads)
+{
+    work w = {.project = p, .results = results};
+    atomic_init(&w.next, 0u);
+    if (nthreads <= 1) {
+        worker_main(&w);
+        return 0;
+    }
+    pthread_t *threads = rl_xcalloc(nthreads, sizeof(pthread_t));
+    unsigned started = 0;
+    for (; started < nthreads; started++) {
+        int err = pthread_create(&threads[started], NULL, worker_main, &w);
+        if (err) {
+            /* Fewer threads is fine: the started ones (or this one) finish the work. */
+            rl_warning("could only start %u of %u worker threads: %s", started, nthreads,
+                       strerror(err));
+            break;
+        }
+    }
+    if (started == 0) worker_main(&w);
+    for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+    free(threads);
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+/* --stdin-filename: the one file's source comes from standard input. */
+static void read_stdin_file(rl_project *p, file_result *res)
+{
+    rl_file *f = &p->files.items[0];
+    rl_source src;
+    rl_file_status st = rl_source_read_fd(0, p->options->max_file_size, &src, &res->error);
+    if (st != RL_FILE_OK) {
+        f->status = st;
+        return;
+    }
+    f->source = rl_arena_strndup(&p->arena, src.text, src.len);
+    f->source_len = (uint32_t)src.len;
+    rl_source_release(&src);
+}
+
+/* The index of the file --dump-model names (same device and inode, or the
+ * --stdin-filename path), or -1. */
+static long find_dump_file(const rl_project *p, const char *path)
+{
+    struct stat want, st;
+    bool have = stat(path, &want) == 0;
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        const rl_file *f = &p->files.items[i];
+        if (f->from_stdin || !have) {
+            if (strcmp(f->path, path) == 0) return (long)i;
+        } else if (stat(f->path, &st) == 0 && st.st_dev == want.st_dev &&
+                   st.st_ino == want.st_ino) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+static int dump_model(const rl_project *p, const char *path)
+{
+    long i = find_dump_file(p, path);
+    if (i < 0) return rl_error("--dump-model `%s`: not among the analyzed files", path), 2;
+    const rl_file *f = &p->files.items[i];
+    if (f->status != RL_FILE_OK && f->status != RL_FILE_SYNTAX_ERROR)
+        return rl_error("--dump-model `%s`: %s", path, f->error ? f->error : "not analyzed"), 2;
+    rl_dump_file(stdout, p, (uint32_t)i);
+    return fflush(stdout) == 0 ? 0 : 2;
+}
+
+/* out: stdout or the --output file, opened before the analysis so that a bad
+ * path fails fast; closed here. */
+static int emit(const rl_options *o, const rl_project *p, const rl_diags *d, FILE *out)
+{
+    if (o->format == RL_FORMAT_JSON) {
+        rl_emit_json(out, p, d, o->statistics);
+    } else {
+        /* Errors first, on stderr, so they are not lost above a long report. */
+        rl_emit_text_errors(stderr, p, rl_color_enabled(o->color, stderr));
+        fflush(stderr);
+        rl_emit_text(out, p, d, o->statistics, rl_color_enabled(o->color, out));
+    }
+    int failed = ferror(out);
+    failed |= out == stdout ? fflush(out) != 0 : fclose(out) != 0;
+    if (failed)
+        return rl_error("cannot write the report to %s: %s", o->output ? o->output : "stdout",
+                        strerror(errno));
+    return 0;
+}
+
+static int exit_status(const rl_options *o, const rl_project *p, const rl_diags *d)
+{
+    bool unreadable = false, incomplete = false, findings = false;
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        switch (p->files.items[i].status) {
+        case RL_FILE_OK: break;
+        case RL_FILE_UNREADABLE: unreadable = true; break;
+        case RL_FILE_SYNTAX_ERROR:
+        case RL_FILE_TOO_LARGE:
+        case RL_FILE_NOT_REGULAR:
+        case RL_FILE_BAD_ENCODING: incomplete = true; break;
+        }
+    }
+    for (uint32_t i = 0; i < d->items.len && !findings; i++)
+        findings = !d->items.items[i].suppressed;
+    if (unreadable) return 2;
+    if (incomplete || (findings && !o->exit_zero)) return 1;
+    return 0;
+}
+
+static void print_stats(const rl_project *p, const file_result *results, const double *ms,
+                        unsigned nthreads, const rl_diags *d)
+{
+    uint64_t bytes = 0;
+    uint32_t errors = 0;
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        bytes += results[i].bytes;
+        errors += p->files.items[i].status != RL_FILE_OK;
+    }
+    uint32_t suppressed = 0;
+    for (uint32_t i = 0; i < d->items.len; i++) suppressed += d->items.items[i].suppressed;
+    double total = 0;
+    fprintf(stderr, "reloadlint stats: %u files (%u analyzed, %u with errors), %llu bytes read, "
+                    "%u %s, %u findings (%u suppressed)\n",
+            p->files.len, rl_files_analyzed(p), errors, (unsigned long long)bytes, nthreads,
+            nthreads == 1 ? "thread" : "threads", d->items.len - suppressed, suppressed);
+    for (int ph = 0; ph < PH_COUNT; ph++) {
+        fprintf(stderr, "  %-14s %9.2f ms\n", phase_names[ph], ms[ph]);
+        total += ms[ph];
+    }
+    fprintf(stderr, "  %-14s %9.2f ms\n", "total", total);
+}
+
+/* Discovery; --dump-model PATH is analyzed along with the PATH arguments, so
+ * the model sees the project around it (discovery drops it if reached twice). */
+static void discover(rl_project *p, const rl_options *o)
+{
+    if (!o->dump_model || o->stdin_filename) {
+        rl_discover(p, o);
+        return;
+    }
+    rl_options with_dump = *o; /* shallow: only the path list is new */
+    with_dump.paths = (rl_str_list){0};
+    for (uint32_t i = 0; i < o->paths.len; i++) rl_vec_push(&with_dump.paths, o->paths.items[i]);
+    rl_vec_push(&with_dump.paths, o->dump_model);
+    rl_discover(p, &with_dump);
+    rl_vec_release(&with_dump.paths);
+}
+
+static int unsupported(const rl_options *o)
+{
+    if (o->format == RL_FORMAT_SARIF || o->format == RL_FORMAT_GITHUB)
+        return rl_error("--format %s is not implemented yet; use text or json",
+                        o->format == RL_FORMAT_SARIF ? "sarif" : "github");
+    if (o->diff_base) return rl_error("--diff-base is not supported yet");
+    return 0;
+}
+
+int rl_run(const rl_options *o)
+{
+    if (unsupported(o) < 0) return 2;
+    FILE *out = stdout;
+    if (o->output && !o->dump_model) {
+        out = fopen(o->output, "w");
+        if (!out) return rl_error("cannot write --output `%s`: %s", o->output, strerror(errno)), 2;
+    }
+    if (rl_extract_init() < 0) {
+        if (out != stdout) fclose(out);
+        return 2;
+    }
+
+    double ms[PH_COUNT] = {0}, t = now_ms();
+    rl_project project = {.options = o};
+    discover(&project, o);
+
+    uint32_t nfiles = project.files.len;
+    file_result *results = rl_xcalloc(nfiles ? nfiles : 1, sizeof(file_result));
+    if (o->stdin_filename && nfiles == 1) read_stdin_file(&project, &results[0]);
+    ms[PH_DISCOVER] = now_ms() - t, t = now_ms();
+
+    unsigned nthreads = thread_count(o, nfiles);
+    extract_all(&project, results, nthreads);
+    for (uint32_t i = 0; i < nfiles; i++) {
+        rl_file *f = &project.files.items[i];
+        if (results[i].error) f->error = rl_arena_strdup(&project.arena, results[i].error);
+        free(results[i].error);
+        results[i].error = NULL;
+    }
+    ms[PH_EXTRACT] = now_ms() - t, t = now_ms();
+
+    rl_model_build(&project);
+    ms[PH_MODEL] = now_ms() - t, t = now_ms();
+
+    rl_diags diags = {.arena = &project.arena};
+    int status;
+    if (o->dump_model) {
+        status = dump_model(&project, o->dump_model);
+    } else {
+        for (int id = 0; id < RL_RULE_COUNT; id++)
+            if (o->rules.on[id]) rl_rule_get((rl_rule_id)id)->check(&project, &diags);
+        rl_diags_filter(&diags, &o->rules);
+        rl_diags_suppress(&diags, &project);
+        rl_diags_sort(&diags, &project);
+        ms[PH_RULES] = now_ms() - t, t = now_ms();
+
+        status = emit(o, &project, &diags, out) < 0 ? 2 : exit_status(o, &project, &diags);
+        ms[PH_EMIT] = now_ms() - t;
+    }
+    if (o->stats) print_stats(&project, results, ms, nthreads, &diags);
+
+    free(results);
+    rl_vec_release(&diags.items);
+    for (uint32_t i = 0; i < nfiles; i++) rl_file_facts_release(&project.files.items[i].facts);
+    rl_vec_release(&project.files);
+    rl_arena_release(&project.arena);
+    rl_extract_shutdown();
+    return status;
+}

@@ -1,0 +1,199 @@
+/* suppress.c - noqa, selection and ordering of findings. */
+#include "suppress.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- noqa parsing ---------------------------------------------------------- */
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_word(char c)
+{
+    return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* Only white space and commas: an empty code list. */
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]) && s[i] != ',') return false;
+    return true;
+}
+
+static bool match_noqa_word(const char *s, size_t n)
+{
+    static const char word[] = "noqa";
+    if (n < 4) return false;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != word[i]) return false;
+    }
+    return n == 4 || !is_word(s[4]); /* "# noqa" but not "# noqafoo" */
+}
+
+bool rl_noqa_parse_comment(const char *comment, size_t len, const char **codes,
+                           size_t *codes_len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (comment[i] != '#') continue;
+        size_t j = i + 1;
+        while (j < len && is_space(comment[j])) j++;
+        if (!match_noqa_word(comment + j, len - j)) continue;
+        j += 4;
+        *codes = NULL;
+        *codes_len = 0;
+        if (j < len && comment[j] == ':') {
+            j++;
+            /* "# noqa:" with nothing after it counts as a bare noqa. */
+            if (!is_blank(comment + j, len - j)) {
+                *codes = comment + j;
+                *codes_len = len - j;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+size_t rl_noqa_split(const char *codes, size_t len, const char **starts, size_t *lens,
+                     size_t max)
+{
+    size_t count = 0, i = 0;
+    for (;;) {
+        while (i < len && (is_space(codes[i]) || codes[i] == ',')) i++;
+        if (i >= len) break;
+        size_t start = i;
+        while (i < len && is_upper(codes[i])) i++;
+        size_t letters = i - start;
+        while (i < len && is_digit(codes[i])) i++;
+        size_t digits = i - start - letters;
+        /* A token that is not LETTERS+DIGITS ends the list (it is prose). */
+        if (letters == 0 || digits == 0 || (i < len && is_word(codes[i]))) break;
+        if (count < max) {
+            starts[count] = codes + start;
+            lens[count] = i - start;
+        }
+        count++;
+    }
+    return count;
+}
+
+bool rl_noqa_covers(const char *codes, const char *code)
+{
+    if (!codes) return true;
+    size_t len = strlen(codes), want = strlen(code);
+    enum { MAX_CODES = 64 };
+    const char *starts[MAX_CODES];
+    size_t lens[MAX_CODES];
+    size_t n = rl_noqa_split(codes, len, starts, lens, MAX_CODES);
+    if (n == 0) return is_blank(codes, len); /* "# noqa:" alone acts as a bare noqa */
+    if (n > MAX_CODES) n = MAX_CODES;
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] == want && memcmp(starts[i], code, want) == 0) return true;
+    return false;
+}
+
+/* ---- post-passes ------------------------------------------------------------- */
+
+static bool suppressed_by_noqa(const rl_file *f, const rl_diag *d, const char *code)
+{
+    if (f->status != RL_FILE_OK && f->status != RL_FILE_SYNTAX_ERROR) return false;
+    for (uint32_t i = 0; i < f->facts.noqa.len; i++) {
+        const rl_noqa *n = &f->facts.noqa.items[i];
+        if (n->line == d->span.line && rl_noqa_covers(n->codes, code)) return true;
+    }
+    return false;
+}
+
+void rl_diags_suppress(rl_diags *d, const rl_project *p)
+{
+    for (uint32_t i = 0; i < d->items.len; i++) {
+        rl_diag *diag = &d->items.items[i];
+        if (diag->file >= p->files.len)
+            RL_BUG("finding in file %u of %u", diag->file, p->files.len);
+        if (suppressed_by_noqa(&p->files.items[diag->file], diag, rl_rule_get(diag->rule)->code))
+            diag->suppressed = true;
+    }
+}
+
+void rl_diags_filter(rl_diags *d, const rl_rule_set *selected)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < d->items.len; i++)
+        if (selected->on[d->items.items[i].rule]) d->items.items[kept++] = d->items.items[i];
+    d->items.len = kept;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b) { return a < b ? -1 : a > b; }
+
+/* NULL sorts first. */
+static int cmp_opt_str(const char *a, const char *b)
+{
+    if (!a || !b) return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_span(rl_span a, rl_span b)
+{
+    int c;
+    if ((c = cmp_u32(a.line, b.line))) return c;
+    if ((c = cmp_u32(a.col, b.col))) return c;
+    if ((c = cmp_u32(a.end_line, b.end_line))) return c;
+    return cmp_u32(a.end_col, b.end_col);
+}
+
+static const char *file_path(const rl_project *p, uint32_t file)
+{
+    return file < p->files.len ? p->files.items[file].path : "";
+}
+
+int rl_diag_compare(const rl_project *p, const rl_diag *a, const rl_diag *b)
+{
+    int c;
+    if ((c = strcmp(file_path(p, a->file), file_path(p, b->file)))) return c;
+    if ((c = cmp_u32(a->span.line, b->span.line))) return c;
+    if ((c = cmp_u32(a->span.col, b->span.col))) return c;
+    if ((c = strcmp(rl_rule_get(a->rule)->code, rl_rule_get(b->rule)->code))) return c;
+    if ((c = cmp_span(a->span, b->span))) return c;
+    if ((c = cmp_opt_str(a->message, b->message))) return c;
+    if ((c = cmp_opt_str(a->symbol, b->symbol))) return c;
+    if ((c = cmp_opt_str(a->target, b->target))) return c;
+    if ((c = cmp_opt_str(a->module, b->module))) return c;
+    if ((c = cmp_opt_str(a->help, b->help))) return c;
+    if ((c = cmp_u32(a->nrelated, b->nrelated))) return c;
+    for (uint32_t i = 0; i < a->nrelated; i++) {
+        const rl_related *x = &a->related[i], *y = &b->related[i];
+        if ((c = strcmp(file_path(p, x->file), file_path(p, y->file)))) return c;
+        if ((c = cmp_span(x->span, y->span))) return c;
+        if ((c = cmp_opt_str(x->message, y->message))) return c;
+    }
+    return cmp_u32(a->suppressed, b->suppressed);
+}
+
+/* qsort has no context argument in C11: sort (project, diag) pairs. */
+typedef struct sort_item {
+    const rl_project *p;
+    rl_diag diag;
+} sort_item;
+
+static int cmp_sort_item(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    return rl_diag_compare(x->p, &x->diag, &y->diag);
+}
+
+void rl_diags_sort(rl_diags *d, const rl_project *p)
+{
+    uint32_t n = d->items.len;
+    if (n < 2) return;
+    sort_item *tmp = rl_xmalloc(sizeof(sort_item) * n);
+    for (uint32_t i = 0; i < n; i++) tmp[i] = (sort_item){p, d->items.items[i]};
+    qsort(tmp, n, sizeof(sort_item), cmp_sort_item);
+    for (uint32_t i = 0; i < n; i++) d->items.items[i] = tmp[i].diag;
+    free(tmp);
+}

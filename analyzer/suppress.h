@@ -1,0 +1,49 @@
+/* suppress.h - post-passes over the findings: `# noqa` suppression, rule
+ * selection and the deterministic output order. Plus the pure noqa parsers. */
+#ifndef RL_SUPPRESS_H
+#define RL_SUPPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "project.h"
+
+/* Finds a `# noqa` directive in the text of one comment (from its '#'):
+ * "# noqa", "#noqa", "# NOQA: RL301, RL302", also after other text
+ * ("# type: ignore  # noqa"). Returns false when there is none. On true,
+ * *codes points at the code list after the colon (to the end of the comment,
+ * *codes_len bytes), or is NULL for a bare noqa (no colon, or nothing after
+ * it). Pointers are into comment. */
+bool rl_noqa_parse_comment(const char *comment, size_t len, const char **codes,
+                           size_t *codes_len);
+
+/* Splits a code list as written ("RL301, RL302", "RL301 RL302") into codes:
+ * each code is uppercase letters then digits; separators are commas and
+ * white space; the list ends at the first token that is not a code (an
+ * explanation). Writes up to max codes as (start, length) pairs into
+ * starts/lens (either may be NULL when max is 0); returns how many there are. */
+size_t rl_noqa_split(const char *codes, size_t len, const char **starts, size_t *lens,
+                     size_t max);
+
+/* Whether a noqa code list (NULL: bare noqa) suppresses code. Codes match
+ * exactly and case-sensitively: a prefix such as "RL3" suppresses nothing.
+ * An empty list (a bare "# noqa:") acts as a bare noqa; a list of prose
+ * without any code ("# noqa: see above", "# noqa: rl301") suppresses nothing. */
+bool rl_noqa_covers(const char *codes, const char *code);
+
+/* Marks each finding whose start line carries a noqa covering its rule. */
+void rl_diags_suppress(rl_diags *d, const rl_project *p);
+
+/* Drops findings of rules that are not selected. */
+void rl_diags_filter(rl_diags *d, const rl_rule_set *selected);
+
+/* Orders two findings: path, line, column, rule code, then end position,
+ * message, symbol, target and related locations, so the order is total and
+ * the output is the same whatever -j is. */
+int rl_diag_compare(const rl_project *p, const rl_diag *a, const rl_diag *b);
+
+/* Sorts the findings with rl_diag_compare. */
+void rl_diags_sort(rl_diags *d, const rl_project *p);
+
+#endif
