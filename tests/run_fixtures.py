@@ -287,6 +287,33 @@ def check_seed(checks, binary, update):
     determinism(checks, name, binary, SEED, ["."])
 
 
+def check_registry(checks, binary, all_codes):
+    """The registry is the one source of truth: README's rule table must list
+    exactly what `--list-rules` prints, and every rule needs a fixture folder."""
+    rc, out, err = run(binary, ROOT, ["--list-rules"])
+    rules = []
+    for line in out.splitlines()[1:]:
+        parts = line.split(None, 3)
+        if len(parts) == 4:
+            rules.append(parts)
+    checks.check(rc == 0 and rules, "registry list-rules", "%d rules" % len(rules), "rc=%d, no rules parsed" % rc)
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    table = re.search(r"<!-- rules:.*?-->\n(.*?)<!-- rules: end -->", readme, re.S)
+    rows = []
+    if table:
+        for line in table.group(1).splitlines()[2:]:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 4:
+                rows.append(cells)
+    want = [[c, n, s, summary] for c, n, s, summary in rules]
+    checks.check(rows == want, "registry README table", "matches --list-rules",
+                 "README rule table differs from --list-rules",
+                 ["| %s |" % " | ".join(r) for r in want])
+    missing = [c for c, _, _, _ in rules if c not in all_codes]
+    checks.check(not missing, "registry fixtures", "every rule has fixtures/<CODE>/",
+                 "rules without fixtures: %s" % ", ".join(missing))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Snapshot tests of reloadlint against fixtures/.")
     ap.add_argument("--binary", default=os.environ.get("RELOADLINT_BIN") or os.path.join(ROOT, "build", "reloadlint"),
@@ -312,6 +339,7 @@ def main(argv=None):
             continue
         check_rule(checks, binary, code, args.update)
     if not args.codes:
+        check_registry(checks, binary, all_codes)
         check_clean(checks, binary)
         check_seed(checks, binary, args.update)
 
