@@ -26,6 +26,7 @@ static const char *binding_kind_name(rl_binding_kind k)
     switch (k) {
     case RL_BIND_IMPORT: return "import";
     case RL_BIND_FROM_IMPORT: return "from-import";
+    case RL_BIND_STAR_IMPORT: return "star-import";
     case RL_BIND_ALIAS: return "alias";
     case RL_BIND_DEF: return "def";
     case RL_BIND_CLASS: return "class";
@@ -84,6 +85,7 @@ static const char *key_kind_name(rl_key_kind k)
     case RL_KEY_LITERAL: return "literal";
     case RL_KEY_PREFIX: return "prefix";
     case RL_KEY_UNKNOWN: return "unknown";
+    case RL_KEY_NAME_OF: return "name-of";
     case RL_KEY_ALL: return "all";
     }
     return "?";

@@ -349,6 +349,10 @@ static void key_of(walker *w, TSNode n, rl_key **keys, uint32_t *nkeys)
     *nkeys = 1;
     const char *lit = string_value(w, n);
     if (lit) { *keys = one_key(w, RL_KEY_LITERAL, lit); return; }
+    if (is(n, sym.s_attribute) && strcmp(text_of(w, field(n, fld.attribute)), "__name__") == 0) {
+        const char *of = dotted(w, field(n, fld.object));
+        if (of) { *keys = one_key(w, RL_KEY_NAME_OF, of); return; }
+    }
     if (is(n, sym.s_identifier)) {
         const char *name = text_of(w, n);
         if (strcmp(name, "__name__") == 0 && w->module) {
@@ -539,6 +543,12 @@ static void visit_import_from(walker *w, TSNode n)
         e->what = RL_RES_IMPORT;
         set_loaded_modules(w, e, module);
     }
+    if (module) {
+        uint32_t nc = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < nc; i++)
+            if (is(ts_node_named_child(n, i), sym.s_wildcard_import))
+                add_binding(w, RL_BIND_STAR_IMPORT, "*", module, ts_node_named_child(n, i));
+    }
     /* names: every `name` field child (dotted_name or aliased_import) */
     bool imp_reload = false;
     node_vec names = {0};
@@ -684,6 +694,7 @@ static void visit_call(walker *w, TSNode n)
         rl_event *e = add_event(w, RL_EV_CALL, n);
         e->ref = callee;
         TSNode a0 = nth_positional(args, 0);
+        if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, strcmp(method, "reload") == 0 ? "module" : "name");
         if (ts_node_is_null(a0)) {
             e->target_kind = RL_TARGET_NONE;
         } else if ((e->target = string_value(w, a0)) != NULL) {
@@ -1272,7 +1283,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     ts_parser_delete(parser);
     /* judge what the names mean while this worker still owns the facts, so
        the candidates that mean nothing are dropped early */
-    rl_model_file(facts);
+    rl_model_file(facts, in->module);
     rl_vec_release(&w.loops);
     rl_vec_release(&w.constraints);
 }

@@ -44,6 +44,7 @@ typedef struct rl_scope {
 typedef enum rl_binding_kind {
     RL_BIND_IMPORT,       /* import a.b.c binds a -> module "a"; import a.b as c binds c -> "a.b" */
     RL_BIND_FROM_IMPORT,  /* from M import x [as y]: value = "M.x" (module M absolute, attr x) */
+    RL_BIND_STAR_IMPORT,  /* from M import *: name "*", value = "M" */
     RL_BIND_ALIAS,        /* y = <dotted name>: value = the dotted text, resolved later */
     RL_BIND_DEF,          /* def / async def */
     RL_BIND_CLASS,
@@ -117,6 +118,7 @@ typedef enum rl_key_kind {
     RL_KEY_LITERAL, /* "a.b", or __name__ resolved to the file's module name */
     RL_KEY_PREFIX,  /* every key starting with text (k.startswith("pkg") in a loop over sys.modules) */
     RL_KEY_UNKNOWN, /* computed key */
+    RL_KEY_NAME_OF, /* X.__name__: text = dotted X; the model turns it into LITERAL when X is a module */
     RL_KEY_ALL,     /* clear(), patch.dict(clear=True): every module */
 } rl_key_kind;
 

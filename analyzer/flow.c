@@ -93,7 +93,8 @@ static bool key_matches(const rl_key *k, const char *module)
     case RL_KEY_LITERAL: return strcmp(k->text, module) == 0;
     case RL_KEY_PREFIX: return rl_str_starts_with(module, k->text);
     case RL_KEY_ALL: return true;
-    case RL_KEY_UNKNOWN: return false; /* precision: a computed key may be anything */
+    case RL_KEY_UNKNOWN:
+    case RL_KEY_NAME_OF: return false; /* precision: a computed key may be anything */
     }
     return false;
 }

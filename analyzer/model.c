@@ -56,7 +56,7 @@ static void set_one_target(rl_file_facts *f, rl_event *e, const char *module)
 static void resolve_reload_target(const rl_resolver *r, rl_file_facts *f, rl_event *e)
 {
     if (e->target_kind == RL_TARGET_NAME) {
-        const char *q = rl_resolve(r, e->scope, e->target);
+        const char *q = rl_resolve_module(r, e->scope, e->target);
         if (q && !rl_str_starts_with(q, "builtins.")) set_one_target(f, e, q);
     } else if (e->target_kind == RL_TARGET_SUBSCRIPT) {
         const char *q = rl_resolve(r, e->scope, e->target);
@@ -70,10 +70,23 @@ static void resolve_reload_target(const rl_resolver *r, rl_file_facts *f, rl_eve
     }
 }
 
+/* `sys.modules[m.__name__]` names module m when m is bound to one. */
+static void resolve_name_of_keys(const rl_resolver *r, rl_event *e)
+{
+    for (uint32_t k = 0; k < e->nkeys; k++) {
+        rl_key *key = &e->keys[k];
+        if (key->kind != RL_KEY_NAME_OF) continue;
+        const char *q = rl_resolve_module(r, e->scope, key->text);
+        key->kind = q ? RL_KEY_LITERAL : RL_KEY_UNKNOWN;
+        key->text = q;
+    }
+}
+
 static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
 {
     if (e->kind == RL_EV_CONTAINER_OP) {
         e->what = is_sys_modules(r, e, e->ref) ? RL_RES_SYSMOD_OP : RL_RES_NONE;
+        if (e->what == RL_RES_SYSMOD_OP) resolve_name_of_keys(r, e);
         return;
     }
     if (e->kind != RL_EV_CALL) return;
@@ -88,6 +101,7 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
             set_modules_with_parents(f, e, e->target);
         }
     } else if (e->what != RL_RES_NONE) {
+        if (e->target_kind == RL_TARGET_SUBSCRIPT) resolve_name_of_keys(r, e);
         resolve_reload_target(r, f, e);
     }
 }
@@ -105,10 +119,10 @@ static bool keep(const rl_event *e)
     }
 }
 
-void rl_model_file(rl_file_facts *f)
+void rl_model_file(rl_file_facts *f, const char *module)
 {
     rl_resolver r;
-    rl_resolver_init(&r, f, &f->arena);
+    rl_resolver_init(&r, f, module, &f->arena);
     uint32_t kept = 0;
     for (uint32_t k = 0; k < f->events.len; k++) {
         rl_event *e = &f->events.items[k];

@@ -13,7 +13,7 @@
  * walk: classifies events through the file's bindings, drops candidate events
  * that turned out to mean nothing (a call of a local function, an operation on
  * a plain dict), then pairs removals with imports and reloads (flow.h). */
-void rl_model_file(rl_file_facts *facts);
+void rl_model_file(rl_file_facts *facts, const char *module);
 
 /* Builds the project-wide model over every analyzed file. Single-threaded,
  * after extraction; results are stored in the project's run arena. */

@@ -26,9 +26,10 @@ static int cmp_rec(const void *a, const void *b)
     return x->index < y->index ? -1 : 1;
 }
 
-void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, rl_arena *arena)
+void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, const char *module, rl_arena *arena)
 {
     r->facts = facts;
+    r->module = module;
     r->arena = arena;
     uint32_t n = facts->bindings.len;
     sort_rec *recs = rl_xmalloc(sizeof(sort_rec) * (n ? n : 1));
@@ -92,7 +93,12 @@ static lookup lookup_in(const rl_resolver *r, uint32_t scope, const char *name, 
     return FOUND;
 }
 
-static const char *resolve_depth(const rl_resolver *r, uint32_t scope, const char *dotted, int hops);
+typedef struct result {
+    const char *qual;       /* qualified name, or NULL for a local object */
+    rl_binding_kind kind;   /* how the head name was bound (after alias hops) */
+} result;
+
+static result resolve_depth(const rl_resolver *r, uint32_t scope, const char *dotted, int hops);
 
 static bool is_py2_fallback(const rl_binding *b)
 {
@@ -100,12 +106,13 @@ static bool is_py2_fallback(const rl_binding *b)
                         rl_str_starts_with(b->value, "__builtin__"));
 }
 
-/* What the candidates of a name say it is, or NULL for a local object. */
-static const char *from_candidates(const rl_resolver *r, uint32_t scope, uint32_t first,
-                                   const char *name, size_t len, int hops)
+/* What the candidates of a name say it is. A module-level definition is
+ * "<module>.<name>"; anything else that is not an import is a local object. */
+static result from_candidates(const rl_resolver *r, uint32_t scope, uint32_t first,
+                              const char *name, size_t len, int hops)
 {
     const rl_binding *b = r->facts->bindings.items;
-    const rl_binding *chosen = NULL;
+    const rl_binding *chosen = NULL, *local = NULL;
     for (uint32_t k = first; k < r->facts->bindings.len && same_name(&b[r->by_name[k]], scope, name, len); k++) {
         const rl_binding *c = &b[r->by_name[k]];
         if (c->flags & RL_BINDING_TYPE_CHECKING) continue; /* never runs */
@@ -121,27 +128,76 @@ static const char *from_candidates(const rl_resolver *r, uint32_t scope, uint32_
         case RL_BIND_DELETE:
             break;
         default:
-            return NULL; /* a def, a parameter, a computed value: a local object */
+            if (!local) local = c;
+            break;
         }
     }
-    if (!chosen || !chosen->value) return NULL;
+    result res = {NULL, RL_BIND_OTHER};
+    if (local) {
+        /* a def, a parameter, a computed value shadows any import of the name */
+        res.kind = local->kind;
+        if (scope == 0 && r->module)
+            res.qual = rl_arena_printf(r->arena, "%s.%.*s", r->module, (int)len, name);
+        return res;
+    }
+    if (!chosen || !chosen->value) return res;
     if (chosen->kind == RL_BIND_ALIAS) {
-        /* `x = x.y` style self references resolve in the enclosing view */
+        /* `x = y.z`: what y.z is, seen from where the alias was bound */
         return resolve_depth(r, chosen->scope, chosen->value, hops + 1);
     }
-    return chosen->value;
+    res.qual = chosen->value;
+    res.kind = chosen->kind;
+    return res;
 }
 
-static const char *resolve_depth(const rl_resolver *r, uint32_t scope, const char *dotted, int hops)
+/* Names a star import of a well-known module provides. A star import of
+ * anything else may provide any name, so an unbound name is unknown, not a
+ * builtin. */
+static const char *star_provides(const char *module, const char *name, size_t len)
 {
-    if (!dotted || hops > RL_MAX_ALIAS_HOPS) return NULL;
+    static const struct { const char *module, *names; } known[] = {
+        {"importlib", " reload import_module __import__ invalidate_caches "},
+        {"imp", " reload load_module find_module new_module "},
+        {"sys", " modules path meta_path path_hooks "},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(known[i].module, module) != 0) continue;
+        for (const char *p = strstr(known[i].names, " "); p && p[1]; p = strchr(p + 1, ' '))
+            if (strncmp(p + 1, name, len) == 0 && p[1 + len] == ' ') return module;
+        return NULL;
+    }
+    return NULL;
+}
+
+static result unbound(const rl_resolver *r, const char *dotted, size_t len)
+{
+    result res = {NULL, RL_BIND_OTHER};
+    uint32_t first;
+    if (lookup_in(r, 0, "*", 1, &first) == FOUND) {
+        const rl_binding *b = r->facts->bindings.items;
+        for (uint32_t k = first; k < r->facts->bindings.len && same_name(&b[r->by_name[k]], 0, "*", 1); k++) {
+            const char *m = star_provides(b[r->by_name[k]].value, dotted, len);
+            if (m) {
+                res.qual = rl_arena_printf(r->arena, "%s.%s", m, dotted);
+                res.kind = RL_BIND_FROM_IMPORT;
+                return res;
+            }
+        }
+        return res; /* may come from the star import: unknown */
+    }
+    res.qual = rl_arena_printf(r->arena, "builtins.%s", dotted);
+    return res;
+}
+
+static result resolve_depth(const rl_resolver *r, uint32_t scope, const char *dotted, int hops)
+{
+    result none = {NULL, RL_BIND_OTHER};
+    if (!dotted || hops > RL_MAX_ALIAS_HOPS) return none;
     const char *dot = strchr(dotted, '.');
     size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
     const rl_scope *scopes = r->facts->scopes.items;
     uint32_t s = scope;
     bool first_scope = true;
-    const char *head = NULL;
-    bool found = false;
     while (s != RL_NONE) {
         /* class bodies are not visible from the functions nested in them */
         if (scopes[s].kind == RL_SCOPE_CLASS && !first_scope) {
@@ -150,30 +206,30 @@ static const char *resolve_depth(const rl_resolver *r, uint32_t scope, const cha
         }
         uint32_t first;
         lookup l = lookup_in(r, s, dotted, len, &first);
-        if (l == FOUND) {
-            head = from_candidates(r, s, first, dotted, len, hops);
-            found = true;
-            break;
-        }
         if (l == GO_GLOBAL) {
             s = 0;
-            first_scope = false;
-            if (lookup_in(r, 0, dotted, len, &first) == FOUND) {
-                head = from_candidates(r, 0, first, dotted, len, hops);
-                found = true;
-            }
-            break;
+            l = lookup_in(r, 0, dotted, len, &first);
+            if (l != FOUND) return unbound(r, dotted, len);
+        }
+        if (l == FOUND) {
+            result head = from_candidates(r, s, first, dotted, len, hops);
+            if (head.qual && dot) head.qual = rl_arena_printf(r->arena, "%s%s", head.qual, dot);
+            return head;
         }
         first_scope = false;
         s = scopes[s].parent;
     }
-    if (!found) return rl_arena_printf(r->arena, "builtins.%s", dotted);
-    if (!head) return NULL;
-    if (!dot) return head;
-    return rl_arena_printf(r->arena, "%s%s", head, dot);
+    return unbound(r, dotted, len);
 }
 
 const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted)
 {
-    return resolve_depth(r, scope, dotted, 0);
+    return resolve_depth(r, scope, dotted, 0).qual;
+}
+
+const char *rl_resolve_module(const rl_resolver *r, uint32_t scope, const char *dotted)
+{
+    result res = resolve_depth(r, scope, dotted, 0);
+    if (res.kind != RL_BIND_IMPORT && res.kind != RL_BIND_FROM_IMPORT) return NULL;
+    return res.qual;
 }

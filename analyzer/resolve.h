@@ -17,17 +17,24 @@
 
 typedef struct rl_resolver {
     const rl_file_facts *facts;
+    const char *module;   /* the file's module name: module-level definitions are "<module>.<name>" */
     rl_arena *arena;      /* owns the returned strings */
     uint32_t *by_name;    /* binding indices sorted by (scope, name); heap, owned */
 } rl_resolver;
 
 /* Indexes the bindings of facts; strings are allocated in arena. */
-void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, rl_arena *arena);
+void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, const char *module, rl_arena *arena);
 void rl_resolver_release(rl_resolver *r);
 
 /* The qualified name of `dotted` as seen from scope: "sys.modules",
- * "importlib.reload"; "builtins.<name>" when the head name is bound nowhere;
- * NULL when the head is a local object (parameter, def, computed value...). */
+ * "importlib.reload"; "<module>.<name>" for a module-level definition of this
+ * file; "builtins.<name>" when the head name is bound nowhere (and no star
+ * import could supply it); NULL when the head is a function-local object
+ * (parameter, local def, computed value...). Strings are arena-owned. */
 const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted);
+
+/* Like rl_resolve, but only when the head name is bound by an import (a module
+ * object or a from-import that may be one); NULL otherwise. */
+const char *rl_resolve_module(const rl_resolver *r, uint32_t scope, const char *dotted);
 
 #endif

@@ -28,7 +28,8 @@ const char *rl_describe_keys(rl_diags *out, const rl_event *e)
         case RL_KEY_LITERAL: rl_strbuf_addf(&sb, "`%s`", key->text); break;
         case RL_KEY_PREFIX: rl_strbuf_addf(&sb, "modules starting with `%s`", key->text); break;
         case RL_KEY_ALL: rl_strbuf_adds(&sb, "every module"); break;
-        case RL_KEY_UNKNOWN: rl_strbuf_adds(&sb, "a computed entry"); break;
+        case RL_KEY_UNKNOWN:
+        case RL_KEY_NAME_OF: rl_strbuf_adds(&sb, "a computed entry"); break;
         }
     }
     const char *s = rl_arena_strdup(out->arena, sb.data ? sb.data : "an entry");
