@@ -99,6 +99,7 @@ static const char *target_kind_name(rl_target_kind k)
     case RL_TARGET_SUBSCRIPT: return "subscript";
     case RL_TARGET_STRING: return "string";
     case RL_TARGET_OTHER: return "other";
+    case RL_TARGET_NAMES: return "names";
     }
     return "?";
 }
@@ -114,6 +115,7 @@ static const char *resolved_name(rl_resolved r)
     case RL_RES_IMPORT_MODULE: return "importlib.import_module";
     case RL_RES_DUNDER_IMPORT: return "__import__";
     case RL_RES_IMPORT: return "import";
+    case RL_RES_MODULE_ARG_CALL: return "module-arg-call";
     }
     return "?";
 }

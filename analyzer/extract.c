@@ -111,6 +111,8 @@ typedef struct loop_ctx {
     rl_key *keys;           /* literal keys when iterating a literal tuple/list of strings */
     uint32_t nkeys;
     const char *prefix;     /* startswith() filter of a comprehension in the iterable */
+    const char **names;     /* dotted names when iterating a literal tuple of names (modules) */
+    uint32_t nnames;
 } loop_ctx;
 
 /* An `if` condition constraining a loop variable (k.startswith("pkg"), k == "x"). */
@@ -303,6 +305,29 @@ static rl_event *add_event(walker *w, rl_event_kind kind, TSNode at)
 
 static void marker(walker *w, rl_event_kind kind) { add_event(w, kind, (TSNode){0}); }
 
+/* Records a reference to a dotted name (M.attr, C) for the class and
+ * default-argument rules; anything else (a call, a subscript) is skipped. */
+static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
+{
+    const char *d = dotted(w, n);
+    if (!d || (need_dot && !strchr(d, '.'))) return;
+    rl_ref r = {kind, w->scope, d, NULL, false, span_of(w, n)};
+    rl_vec_push(&w->f->refs, r);
+}
+
+/* C, M.C, or a (possibly parenthesized) tuple of them. */
+static void add_class_refs(walker *w, rl_ref_kind kind, TSNode n)
+{
+    while (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    if (is(n, sym.s_tuple) || is(n, sym.s_expression_list)) {
+        uint32_t c = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < c && i < 64; i++) add_class_refs(w, kind, ts_node_named_child(n, i));
+        return;
+    }
+    add_ref(w, kind, n, false);
+}
+
 static uint32_t new_scope(walker *w, rl_scope_kind kind, const char *name, TSNode at)
 {
     rl_scope s = {kind, w->scope, name, span_of(w, at)};
@@ -341,6 +366,25 @@ static bool literal_string_keys(walker *w, TSNode n, rl_key **keys, uint32_t *nk
     *keys = ks;
     *nkeys = k;
     return k > 0;
+}
+
+/* The dotted names of a literal tuple/list of names: `(config, plugins.a)`. */
+static void literal_names(walker *w, TSNode n, const char ***names, uint32_t *nnames)
+{
+    *names = NULL;
+    *nnames = 0;
+    if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    if (!(is(n, sym.s_tuple) || is(n, sym.s_list))) return;
+    uint32_t c = ts_node_named_child_count(n);
+    const char **out = rl_arena_alloc(A(w), sizeof(char *) * (c ? c : 1));
+    for (uint32_t i = 0; i < c; i++) {
+        const char *d = dotted(w, ts_node_named_child(n, i));
+        if (!d) return;
+        out[i] = d;
+    }
+    *names = out;
+    *nnames = c;
 }
 
 /* The keys an expression used as a sys.modules key can take. */
@@ -568,6 +612,7 @@ static void visit_import_from(walker *w, TSNode n)
         if (!name || !bound) continue;
         const char *value = module ? rl_arena_printf(A(w), "%s.%s", module, name) : NULL;
         add_binding(w, module ? RL_BIND_FROM_IMPORT : RL_BIND_OTHER, bound, value, at);
+        rl_vec_last(&w->f->bindings)->attr = name;
         if (module && strcmp(module, "imp") == 0 && strcmp(name, "reload") == 0) imp_reload = true;
     }
     rl_vec_release(&names);
@@ -686,11 +731,19 @@ static void visit_call(walker *w, TSNode n)
     bool has_receiver = method != callee;
     const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
 
+    if (!has_receiver && (strcmp(callee, "isinstance") == 0 || strcmp(callee, "issubclass") == 0))
+        add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
+                       nth_positional(args, 1));
+
     /* A bare name may be an alias (`from importlib import reload as r`) bound
-       anywhere in the file: keep every such call; the model drops the ones
-       that resolve to nothing of interest before the file's facts are kept. */
-    if (!has_receiver || strcmp(method, "reload") == 0 || strcmp(method, "reload_module") == 0 ||
-        strcmp(method, "import_module") == 0 || strcmp(method, "__import__") == 0) {
+       anywhere in the file, and `helpers.refresh(config)` may call a reload
+       helper: keep such calls; the model drops the ones that resolve to
+       nothing of interest before the file's facts are kept. */
+    TSNode first = nth_positional(args, 0);
+    bool name_arg = is(first, sym.s_identifier) || is(first, sym.s_attribute);
+    if (!has_receiver || name_arg || strcmp(method, "reload") == 0 ||
+        strcmp(method, "reload_module") == 0 || strcmp(method, "import_module") == 0 ||
+        strcmp(method, "__import__") == 0) {
         rl_event *e = add_event(w, RL_EV_CALL, n);
         e->ref = callee;
         TSNode a0 = nth_positional(args, 0);
@@ -716,13 +769,24 @@ static void visit_call(walker *w, TSNode n)
             }
         } else if ((e->target = dotted(w, a0)) != NULL) {
             e->target_kind = RL_TARGET_NAME;
+            /* for m in (a, b): reload(m) */
+            for (uint32_t i = w->loops.len; i-- > 0 && is(a0, sym.s_identifier);) {
+                loop_ctx *l = &w->loops.items[i];
+                if (strcmp(l->var, e->target) != 0) continue;
+                if (l->nnames) {
+                    e->target_kind = RL_TARGET_NAMES;
+                    e->names = l->names;
+                    e->nnames = l->nnames;
+                }
+                break;
+            }
         } else if (is(a0, sym.s_subscript) && (e->target = dotted(w, field(a0, fld.value))) != NULL) {
             e->target_kind = RL_TARGET_SUBSCRIPT;
             key_of(w, field(a0, fld.subscript), &e->keys, &e->nkeys);
         } else {
             e->target_kind = RL_TARGET_OTHER;
         }
-        return;
+        /* the same call may also be an operation on sys.modules (below) */
     }
     if (has_receiver && may_be_sys_modules(receiver)) {
         if (strcmp(method, "pop") == 0)
@@ -904,8 +968,10 @@ static void visit_parameter_defaults(walker *w, TSNode params)
     uint32_t c = ts_node_named_child_count(params);
     for (uint32_t i = 0; i < c; i++) {
         TSNode p = ts_node_named_child(params, i);
-        if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter))
+        if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter)) {
+            add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), true);
             visit(w, field(p, fld.value));
+        }
     }
 }
 
@@ -1003,6 +1069,7 @@ static void visit_for(walker *w, TSNode n)
         if (!literal_string_keys(w, right, &l.keys, &l.nkeys)) {
             l.keys = NULL;
             l.nkeys = 0;
+            literal_names(w, right, &l.names, &l.nnames);
             /* list([k for k in sys.modules if k.startswith("p")]) and friends */
             TSNode it = right;
             for (int hops = 0; hops < 4; hops++) {
@@ -1073,6 +1140,8 @@ static void visit_try(walker *w, TSNode n)
         marker(w, RL_EV_ARM);
         TSNode alias = field(ch, fld.alias);
         if (!ts_node_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
+        TSNode caught = field(ch, fld.value);
+        if (!ts_node_is_null(caught)) add_class_refs(w, RL_REF_EXCEPT, caught);
         uint32_t cc = ts_node_named_child_count(ch);
         w->handler_depth++;
         for (uint32_t j = 0; j < cc; j++) {
@@ -1127,6 +1196,23 @@ static void visit_match(walker *w, TSNode n)
     }
     marker(w, RL_EV_ARM); /* no case matched */
     marker(w, RL_EV_END);
+}
+
+/* type(x) is C, type(x) == C, C is type(x) (and the negations). */
+static void visit_type_check(walker *w, TSNode n)
+{
+    if (ts_node_named_child_count(n) != 2) return;
+    TSNode l = ts_node_named_child(n, 0), r = ts_node_named_child(n, 1);
+    const char *op = text_of(w, ts_node_child(n, 1));
+    if (strcmp(op, "is") != 0 && strcmp(op, "==") != 0 && strcmp(op, "!=") != 0 &&
+        strncmp(op, "is", 2) != 0)
+        return;
+    for (int side = 0; side < 2; side++) {
+        TSNode call = side ? r : l, other = side ? l : r;
+        if (!is(call, sym.s_call)) continue;
+        const char *fn = dotted(w, field(call, fld.function));
+        if (fn && strcmp(fn, "type") == 0) add_ref(w, RL_REF_TYPE_IS, other, false);
+    }
 }
 
 static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
@@ -1207,6 +1293,9 @@ static void visit(walker *w, TSNode n)
         marker(w, RL_EV_EXIT);
     } else if (s == sym.s_break_statement || s == sym.s_continue_statement) {
         marker(w, RL_EV_JUMP);
+    } else if (s == sym.s_comparison_operator) {
+        visit_type_check(w, n);
+        visit_children(w, n);
     } else if (s == sym.s_named_expression) {
         visit(w, field(n, fld.value));
         bind_target(w, field(n, fld.name), RL_BIND_LOOP_VAR, NULL, 0);

@@ -9,6 +9,7 @@ void rl_file_facts_release(rl_file_facts *f)
     rl_vec_release(&f->scopes);
     rl_vec_release(&f->bindings);
     rl_vec_release(&f->events);
+    rl_vec_release(&f->refs);
     rl_vec_release(&f->syntax_errors);
     rl_vec_release(&f->noqa);
     rl_arena_release(&f->arena);

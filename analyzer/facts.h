@@ -72,8 +72,30 @@ typedef struct rl_binding {
     uint32_t flags;
     const char *name;
     const char *value;   /* see the kinds above; NULL when not meaningful */
+    const char *attr;    /* FROM_IMPORT: the imported name ("x" of `from M import x as y`) */
+    const char *qual;    /* ALIAS at module/class level: what value resolved to (model.c) */
+    bool qual_via_import;/* ALIAS: the head of value is bound by an import (M.attr) */
     rl_span span;
 } rl_binding;
+
+/* ---- class and default-argument references (RL302, RL304) -------------- */
+
+typedef enum rl_ref_kind {
+    RL_REF_DEFAULT_ARG, /* def f(x=M.attr): evaluated once, at definition time */
+    RL_REF_ISINSTANCE,  /* isinstance(x, C) */
+    RL_REF_ISSUBCLASS,  /* issubclass(x, C) */
+    RL_REF_EXCEPT,      /* except C: */
+    RL_REF_TYPE_IS,     /* type(x) is C / type(x) == C */
+} rl_ref_kind;
+
+typedef struct rl_ref {
+    rl_ref_kind kind;
+    uint32_t scope;
+    const char *dotted;  /* the referenced name as written */
+    const char *qual;    /* what it resolved to (model.c); NULL when local or unknown */
+    bool via_import;     /* the head name is bound by an import */
+    rl_span span;
+} rl_ref;
 
 /* ---- events ------------------------------------------------------------
  * Program-ordered records of the things the rules judge, with the control
@@ -134,6 +156,7 @@ typedef enum rl_target_kind {
     RL_TARGET_SUBSCRIPT, /* C[key] with C a dotted name (sys.modules["x"]): ref = C, keys */
     RL_TARGET_STRING,    /* a string literal (import_module("x"), __import__("x")) */
     RL_TARGET_OTHER,
+    RL_TARGET_NAMES,     /* a loop variable over a literal tuple of dotted names: names[] */
 } rl_target_kind;
 
 /* What the model resolved an event to (model.c). */
@@ -146,6 +169,7 @@ typedef enum rl_resolved {
     RL_RES_IMPORT_MODULE,   /* importlib.import_module("x") */
     RL_RES_DUNDER_IMPORT,   /* __import__("x") */
     RL_RES_IMPORT,          /* an import statement (always) */
+    RL_RES_MODULE_ARG_CALL, /* f(m) with m a module: f may be a reload helper (graph.c) */
 } rl_resolved;
 
 typedef struct rl_event {
@@ -165,7 +189,12 @@ typedef struct rl_event {
     const char **modules;
     uint32_t nmodules;
     bool type_checking;   /* inside `if TYPE_CHECKING:` */
+    const char **names;   /* TARGET_NAMES: the dotted names the loop variable takes */
+    uint32_t nnames;
     /* filled by the model (model.c) */
+    const char *callee;   /* MODULE_ARG_CALL: the callee's qualified name */
+    const char *helper;   /* a reload of the first parameter of a module-level function:
+                             that function's qualified name ("pkg.util.refresh") */
     rl_resolved what;
     const char **targets;   /* reload/import call: resolved module names (RL_NONE-free) */
     uint32_t ntargets;
@@ -197,6 +226,8 @@ typedef struct rl_file_facts {
     RL_VEC(rl_scope) scopes;         /* scope 0 is the module */
     RL_VEC(rl_binding) bindings;     /* in source order */
     RL_VEC(rl_event) events;         /* in source order, with structure markers */
+    RL_VEC(rl_ref) refs;             /* default arguments and class checks, in source order */
+    uint32_t *binding_index;         /* binding ids sorted by (scope, name); arena-owned (resolve.h) */
     RL_VEC(rl_syntax_error) syntax_errors;
     bool truncated;                  /* nesting too deep: part of the file was not analyzed */
     uint32_t truncated_line;         /* where the first skipped subtree starts */

@@ -58,6 +58,12 @@ static void resolve_reload_target(const rl_resolver *r, rl_file_facts *f, rl_eve
     if (e->target_kind == RL_TARGET_NAME) {
         const char *q = rl_resolve_module(r, e->scope, e->target);
         if (q && !rl_str_starts_with(q, "builtins.")) set_one_target(f, e, q);
+    } else if (e->target_kind == RL_TARGET_NAMES) {
+        e->targets = rl_arena_alloc(&f->arena, sizeof(char *) * e->nnames);
+        for (uint32_t i = 0; i < e->nnames; i++) {
+            const char *q = rl_resolve_module(r, e->scope, e->names[i]);
+            if (q) e->targets[e->ntargets++] = q;
+        }
     } else if (e->target_kind == RL_TARGET_SUBSCRIPT) {
         const char *q = rl_resolve(r, e->scope, e->target);
         if (!q || strcmp(q, "sys.modules") != 0) return;
@@ -82,6 +88,22 @@ static void resolve_name_of_keys(const rl_resolver *r, rl_event *e)
     }
 }
 
+/* reload(mod) where mod is the first parameter of a module-level function:
+ * that function is a reload helper, and its callers name the targets. */
+static const char *reload_helper(const rl_file_facts *f, const rl_event *e, const char *module)
+{
+    if (e->target_kind != RL_TARGET_NAME || strchr(e->target, '.') || !module) return NULL;
+    const rl_scope *fn = &f->scopes.items[e->flow];
+    if (fn->kind != RL_SCOPE_FUNCTION || fn->parent != 0) return NULL;
+    for (uint32_t i = 0; i < f->bindings.len; i++) {
+        const rl_binding *b = &f->bindings.items[i];
+        if (b->scope != e->flow || b->kind != RL_BIND_PARAM) continue;
+        if (strcmp(b->name, e->target) != 0) return NULL; /* not the first parameter */
+        return rl_arena_printf((rl_arena *)&f->arena, "%s.%s", module, fn->name);
+    }
+    return NULL;
+}
+
 static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
 {
     if (e->kind == RL_EV_CONTAINER_OP) {
@@ -95,6 +117,16 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
     if (!q) return;
     for (size_t i = 0; i < sizeof known_calls / sizeof known_calls[0]; i++)
         if (strcmp(q, known_calls[i].qualname) == 0) e->what = known_calls[i].what;
+    if (e->what == RL_RES_NONE && e->target_kind == RL_TARGET_NAME &&
+        !rl_str_starts_with(q, "builtins.")) {
+        const char *module = rl_resolve_module(r, e->scope, e->target);
+        if (module) {
+            e->what = RL_RES_MODULE_ARG_CALL;
+            e->callee = q;
+            set_one_target(f, e, module);
+        }
+        return;
+    }
     if (e->what == RL_RES_IMPORT_MODULE || e->what == RL_RES_DUNDER_IMPORT) {
         if (e->target_kind == RL_TARGET_STRING && e->target && *e->target) {
             set_one_target(f, e, e->target);
@@ -103,6 +135,7 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
     } else if (e->what != RL_RES_NONE) {
         if (e->target_kind == RL_TARGET_SUBSCRIPT) resolve_name_of_keys(r, e);
         resolve_reload_target(r, f, e);
+        if (e->ntargets == 0) e->helper = reload_helper(f, e, r->module);
     }
 }
 
@@ -119,9 +152,50 @@ static bool keep(const rl_event *e)
     }
 }
 
+/* Module- and class-level aliases (`f = m.f`) keep what they resolve to: the
+ * stale-binding rules follow them across modules. */
+static void resolve_aliases(const rl_resolver *r, rl_file_facts *f)
+{
+    for (uint32_t i = 0; i < f->bindings.len; i++) {
+        rl_binding *b = &f->bindings.items[i];
+        if (b->kind != RL_BIND_ALIAS || !b->value) continue;
+        if (f->scopes.items[b->scope].kind == RL_SCOPE_FUNCTION) continue;
+        b->qual = rl_resolve(r, b->scope, b->value);
+        b->qual_via_import = rl_resolve_module(r, b->scope, b->value) != NULL;
+    }
+}
+
+/* Class checks count only through the real builtins. */
+static const char *const ref_builtin[] = {
+    [RL_REF_DEFAULT_ARG] = NULL,
+    [RL_REF_ISINSTANCE] = "isinstance",
+    [RL_REF_ISSUBCLASS] = "issubclass",
+    [RL_REF_EXCEPT] = NULL,
+    [RL_REF_TYPE_IS] = "type",
+};
+
+static void resolve_refs(const rl_resolver *r, rl_file_facts *f)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < f->refs.len; i++) {
+        rl_ref *ref = &f->refs.items[i];
+        const char *builtin = ref_builtin[ref->kind];
+        if (builtin) {
+            const char *q = rl_resolve(r, ref->scope, builtin);
+            if (!q || !rl_str_starts_with(q, "builtins.")) continue; /* shadowed */
+        }
+        ref->qual = rl_resolve(r, ref->scope, ref->dotted);
+        ref->via_import = rl_resolve_module(r, ref->scope, ref->dotted) != NULL;
+        if (!ref->qual || rl_str_starts_with(ref->qual, "builtins.")) continue;
+        f->refs.items[kept++] = *ref;
+    }
+    f->refs.len = kept;
+}
+
 void rl_model_file(rl_file_facts *f, const char *module)
 {
     rl_resolver r;
+    rl_resolver_index(f);
     rl_resolver_init(&r, f, module, &f->arena);
     uint32_t kept = 0;
     for (uint32_t k = 0; k < f->events.len; k++) {
@@ -130,7 +204,8 @@ void rl_model_file(rl_file_facts *f, const char *module)
         if (keep(e)) f->events.items[kept++] = *e;
     }
     f->events.len = kept;
-    rl_resolver_release(&r);
+    resolve_aliases(&r, f);
+    resolve_refs(&r, f);
     rl_flow_pair(f);
 }
 

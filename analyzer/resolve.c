@@ -26,25 +26,25 @@ static int cmp_rec(const void *a, const void *b)
     return x->index < y->index ? -1 : 1;
 }
 
-void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, const char *module, rl_arena *arena)
+void rl_resolver_index(rl_file_facts *facts)
 {
-    r->facts = facts;
-    r->module = module;
-    r->arena = arena;
     uint32_t n = facts->bindings.len;
     sort_rec *recs = rl_xmalloc(sizeof(sort_rec) * (n ? n : 1));
     for (uint32_t i = 0; i < n; i++)
         recs[i] = (sort_rec){facts->bindings.items[i].scope, i, facts->bindings.items[i].name};
     if (n) qsort(recs, n, sizeof(sort_rec), cmp_rec);
-    r->by_name = rl_xmalloc(sizeof(uint32_t) * (n ? n : 1));
-    for (uint32_t i = 0; i < n; i++) r->by_name[i] = recs[i].index;
+    facts->binding_index = rl_arena_alloc(&facts->arena, sizeof(uint32_t) * (n ? n : 1));
+    for (uint32_t i = 0; i < n; i++) facts->binding_index[i] = recs[i].index;
     free(recs);
 }
 
-void rl_resolver_release(rl_resolver *r)
+void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, const char *module, rl_arena *arena)
 {
-    free(r->by_name);
-    r->by_name = NULL;
+    if (!facts->binding_index && facts->bindings.len) RL_BUG("rl_resolver_init: bindings not indexed");
+    r->facts = facts;
+    r->module = module;
+    r->arena = arena;
+    r->by_name = facts->binding_index;
 }
 
 /* First index in by_name of (scope, name, len), or RL_NONE. */

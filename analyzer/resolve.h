@@ -19,12 +19,16 @@ typedef struct rl_resolver {
     const rl_file_facts *facts;
     const char *module;   /* the file's module name: module-level definitions are "<module>.<name>" */
     rl_arena *arena;      /* owns the returned strings */
-    uint32_t *by_name;    /* binding indices sorted by (scope, name); heap, owned */
+    const uint32_t *by_name; /* facts->binding_index */
 } rl_resolver;
 
-/* Indexes the bindings of facts; strings are allocated in arena. */
+/* Sorts the bindings of facts by (scope, name) into facts->binding_index
+ * (owned by the file's arena). Once per file, before any resolver. */
+void rl_resolver_index(rl_file_facts *facts);
+
+/* A resolver over indexed facts; the strings it returns are allocated in
+ * arena (the file's arena in a worker, the run arena afterwards). */
 void rl_resolver_init(rl_resolver *r, const rl_file_facts *facts, const char *module, rl_arena *arena);
-void rl_resolver_release(rl_resolver *r);
 
 /* The qualified name of `dotted` as seen from scope: "sys.modules",
  * "importlib.reload"; "<module>.<name>" for a module-level definition of this
