@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "graph.h"
 #include "resolve.h"
 #include "util.h"
 
@@ -211,7 +212,12 @@ void rl_model_file(rl_file_facts *f, const char *module)
 
 void rl_model_build(rl_project *project)
 {
-    /* Everything the issue-2 rules need is per file (rl_model_file); the
-       cross-module graph builds here. */
-    (void)project;
+    /* the per-file part already ran in the workers (rl_model_file) */
+    rl_graph_build(project);
+}
+
+void rl_model_release(rl_project *project)
+{
+    rl_graph_release(project->graph);
+    project->graph = NULL;
 }

@@ -19,4 +19,7 @@ void rl_model_file(rl_file_facts *facts, const char *module);
  * after extraction; results are stored in the project's run arena. */
 void rl_model_build(rl_project *project);
 
+/* Frees what rl_model_build allocated outside the run arena. */
+void rl_model_release(rl_project *project);
+
 #endif

@@ -66,6 +66,13 @@ typedef struct rl_file {
     const char *module;      /* dotted module name, e.g. "pkg.a.b"; "__main__"-free */
     bool is_package;         /* an __init__.py */
     bool from_stdin;         /* source read from stdin (--stdin-filename) */
+    bool reported;           /* asked for by the user: reached from a directory PATH, or
+                                a file PATH / --stdin-filename itself. False for files of
+                                the project around a file PATH that are indexed only for
+                                context (SPEC "Files and scope"): their findings are kept
+                                only when a related location lies in a reported file, and
+                                they are neither counted in files_analyzed nor listed in
+                                errors. */
     rl_file_status status;
     const char *error;       /* message for errors[] when status != OK (run arena) */
     rl_file_facts facts;     /* valid when status is OK or SYNTAX_ERROR */
@@ -78,6 +85,7 @@ typedef struct rl_project {
     const rl_options *options;
     rl_arena arena;              /* run arena: paths, module names, messages */
     RL_VEC(rl_file) files;       /* sorted by path */
+    struct rl_graph *graph;      /* the module graph (graph.h), built by rl_model_build */
 } rl_project;
 
 #endif

@@ -222,6 +222,20 @@ static result resolve_depth(const rl_resolver *r, uint32_t scope, const char *do
     return unbound(r, dotted, len);
 }
 
+uint32_t rl_bindings_of(const rl_file_facts *f, uint32_t scope, const char *name, uint32_t *count)
+{
+    rl_resolver r = {.facts = f, .by_name = f->binding_index};
+    *count = 0;
+    if (!f->binding_index) return RL_NONE;
+    size_t len = strlen(name);
+    uint32_t first = find_first(&r, scope, name, len);
+    if (first == RL_NONE) return RL_NONE;
+    uint32_t k = first;
+    while (k < f->bindings.len && same_name(&f->bindings.items[f->binding_index[k]], scope, name, len)) k++;
+    *count = k - first;
+    return first;
+}
+
 const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted)
 {
     return resolve_depth(r, scope, dotted, 0).qual;

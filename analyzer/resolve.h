@@ -41,4 +41,8 @@ const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted)
  * object or a from-import that may be one); NULL otherwise. */
 const char *rl_resolve_module(const rl_resolver *r, uint32_t scope, const char *dotted);
 
+/* The bindings of `name` in `scope`: returns the first position in
+ * f->binding_index and sets *count (RL_NONE and 0 when there are none). */
+uint32_t rl_bindings_of(const rl_file_facts *f, uint32_t scope, const char *name, uint32_t *count);
+
 #endif

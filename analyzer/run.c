@@ -168,10 +168,15 @@ static int extract_all(rl_project *p, file_result *results, unsigned nthreads)
 
 /* ---- the run ------------------------------------------------------------------ */
 
-/* --stdin-filename: the one file's source comes from standard input. */
-static void read_stdin_file(rl_project *p, file_result *res)
+/* --stdin-filename: that file's source comes from standard input; the rest
+ * of its project is read from disk as usual. */
+static void read_stdin_file(rl_project *p, file_result *results)
 {
-    rl_file *f = &p->files.items[0];
+    uint32_t i = 0;
+    while (i < p->files.len && !p->files.items[i].from_stdin) i++;
+    if (i == p->files.len) RL_BUG("--stdin-filename given but no file reads stdin");
+    rl_file *f = &p->files.items[i];
+    file_result *res = &results[i];
     rl_source src;
     rl_file_status st = rl_source_read_fd(0, p->options->max_file_size, &src, &res->error);
     if (st != RL_FILE_OK) {
@@ -232,10 +237,13 @@ static int emit(const rl_options *o, const rl_project *p, const rl_diags *d, FIL
     return 0;
 }
 
+/* Only reported files count: a broken file of the project around a file PATH
+ * is not listed in errors, so it must not fail the run either. */
 static int exit_status(const rl_options *o, const rl_project *p, const rl_diags *d)
 {
     bool unreadable = false, incomplete = false, findings = false;
     for (uint32_t i = 0; i < p->files.len; i++) {
+        if (!p->files.items[i].reported) continue;
         switch (p->files.items[i].status) {
         case RL_FILE_OK: break;
         case RL_FILE_UNREADABLE: unreadable = true; break;
@@ -256,17 +264,19 @@ static void print_stats(const rl_project *p, const file_result *results, const d
                         unsigned nthreads, const rl_diags *d)
 {
     uint64_t bytes = 0;
-    uint32_t errors = 0;
+    uint32_t errors = 0, context = 0;
     for (uint32_t i = 0; i < p->files.len; i++) {
+        const rl_file *f = &p->files.items[i];
         bytes += results[i].bytes;
-        errors += p->files.items[i].status != RL_FILE_OK;
+        errors += f->reported && f->status != RL_FILE_OK;
+        context += !f->reported;
     }
     uint32_t suppressed = 0;
     for (uint32_t i = 0; i < d->items.len; i++) suppressed += d->items.items[i].suppressed;
     double total = 0;
-    fprintf(stderr, "reloadlint stats: %u files (%u analyzed, %u with errors), %llu bytes read, "
-                    "%u %s, %u findings (%u suppressed)\n",
-            p->files.len, rl_files_analyzed(p), errors, (unsigned long long)bytes, nthreads,
+    fprintf(stderr, "reloadlint stats: %u files (%u analyzed, %u with errors, %u indexed for "
+                    "context), %llu bytes read, %u %s, %u findings (%u suppressed)\n",
+            p->files.len, rl_files_analyzed(p), errors, context, (unsigned long long)bytes, nthreads,
             nthreads == 1 ? "thread" : "threads", d->items.len - suppressed, suppressed);
     for (int ph = 0; ph < PH_COUNT; ph++) {
         fprintf(stderr, "  %-14s %9.2f ms\n", phase_names[ph], ms[ph]);
@@ -319,7 +329,7 @@ int rl_run(const rl_options *o)
 
     uint32_t nfiles = project.files.len;
     file_result *results = rl_xcalloc(nfiles ? nfiles : 1, sizeof(file_result));
-    if (o->stdin_filename && nfiles == 1) read_stdin_file(&project, &results[0]);
+    if (o->stdin_filename) read_stdin_file(&project, results);
     ms[PH_DISCOVER] = now_ms() - t, t = now_ms();
 
     unsigned nthreads = thread_count(o, nfiles);
@@ -342,6 +352,7 @@ int rl_run(const rl_options *o)
     } else {
         for (int id = 0; id < RL_RULE_COUNT; id++)
             if (o->rules.on[id]) rl_rule_get((rl_rule_id)id)->check(&project, &diags);
+        rl_diags_scope(&diags, &project);
         rl_diags_filter(&diags, &o->rules);
         rl_diags_suppress(&diags, &project);
         rl_diags_sort(&diags, &project);
@@ -354,6 +365,7 @@ int rl_run(const rl_options *o)
 
     free(results);
     rl_vec_release(&diags.items);
+    rl_model_release(&project);
     for (uint32_t i = 0; i < nfiles; i++) rl_file_facts_release(&project.files.items[i].facts);
     rl_vec_release(&project.files);
     rl_arena_release(&project.arena);

@@ -20,9 +20,15 @@ static void check_event(const rl_project *p, uint32_t file, uint32_t ev, rl_diag
     if (!rl_is_reload(e)) return;
     const char *fn = rl_reload_function_name(e);
     const char *msg;
-    if (e->ntargets == 1)
-        msg = rl_arena_printf(out->arena, "`%s` reloaded with `%s`: names copied out of it before "
-                              "the reload keep the old objects", e->targets[0], fn);
+    if (e->ntargets >= 1) {
+        rl_strbuf sb = {0};
+        for (uint32_t t = 0; t < e->ntargets; t++)
+            rl_strbuf_addf(&sb, "%s`%s`", t == 0 ? "" : t + 1 == e->ntargets ? " and " : ", ", e->targets[t]);
+        msg = rl_arena_printf(out->arena, "%s reloaded with `%s`: names copied out of %s before "
+                              "the reload keep the old objects", sb.data, fn,
+                              e->ntargets == 1 ? "it" : "them");
+        rl_strbuf_release(&sb);
+    }
     else
         msg = rl_arena_printf(out->arena, "module reloaded with `%s` (target unknown): names copied "
                               "out of it before the reload keep the old objects", fn);
