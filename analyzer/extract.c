@@ -591,7 +591,7 @@ static void visit_import_from(walker *w, TSNode n)
         uint32_t nc = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < nc; i++)
             if (is(ts_node_named_child(n, i), sym.s_wildcard_import))
-                add_binding(w, RL_BIND_STAR_IMPORT, "*", module, ts_node_named_child(n, i));
+                add_binding(w, RL_BIND_STAR_IMPORT, "*", module, n);
     }
     /* names: every `name` field child (dotted_name or aliased_import) */
     bool imp_reload = false;
@@ -922,7 +922,11 @@ static void visit_assignment(walker *w, TSNode n)
                 container_op(w, t, container, RL_OP_SETITEM, field(target, fld.subscript));
             visit(w, field(target, fld.subscript));
         } else {
+            uint32_t before = w->f->bindings.len;
             bind_target(w, target, kind, v, 0);
+            if (kind == RL_BIND_ALIAS)
+                for (uint32_t i = before; i < w->f->bindings.len; i++)
+                    w->f->bindings.items[i].value_span = span_of(w, value);
         }
     }
 }

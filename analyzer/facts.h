@@ -75,7 +75,8 @@ typedef struct rl_binding {
     const char *attr;    /* FROM_IMPORT: the imported name ("x" of `from M import x as y`) */
     const char *qual;    /* ALIAS at module/class level: what value resolved to (model.c) */
     bool qual_via_import;/* ALIAS: the head of value is bound by an import (M.attr) */
-    rl_span span;
+    rl_span span;        /* the bound name; a star import: the statement */
+    rl_span value_span;  /* ALIAS: the value expression */
 } rl_binding;
 
 /* ---- class and default-argument references (RL302, RL304) -------------- */

@@ -20,7 +20,12 @@
     X(RL201, reload_call)                        \
     X(RL202, reload_of_removed_module)           \
     X(RL203, deprecated_reload)                  \
-    X(RL205, reload_of_special_module)
+    X(RL204, reload_skips_submodules)            \
+    X(RL205, reload_of_special_module)           \
+    X(RL301, stale_from_import)                  \
+    X(RL302, stale_alias)                        \
+    X(RL303, stale_star_import)                  \
+    X(RL304, stale_class_identity)
 
 typedef enum rl_rule_id {
 #define RL_RULE_ENUM(code, ident) RL_##code,

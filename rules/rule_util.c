@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "graph.h"
+
 void rl_for_each_event(const rl_project *p, rl_diags *out, rl_event_fn fn)
 {
     for (uint32_t f = 0; f < p->files.len; f++) {
@@ -59,4 +61,40 @@ const char *rl_reload_function_name(const rl_event *e)
     case RL_RES_RELOAD_BUILTIN: return "reload";
     default: return "importlib.reload";
     }
+}
+
+void rl_add_reload_sites(rl_diags *out, rl_diag *d, const rl_project *p, uint32_t module)
+{
+    const rl_module *m = &p->graph->modules.items[module];
+    for (uint32_t i = 0; i < m->sites.len; i++) {
+        const rl_reload_site *s = &m->sites.items[i];
+        const char *msg = s->helper
+            ? rl_arena_printf(out->arena, "`%s` reloaded here through `%s()`", m->name, s->helper)
+            : rl_arena_printf(out->arena, "`%s` reloaded here", m->name);
+        rl_diag_add_related(out, d, s->file, s->span, msg);
+    }
+}
+
+const char *rl_assumed_note(const rl_project *p, uint32_t module)
+{
+    const rl_module *m = &p->graph->modules.items[module];
+    return m->sites.len == 0 && m->assumed ? " (--assume-reloaded)" : "";
+}
+
+const char *rl_origin_word(int origin_kind)
+{
+    switch ((rl_origin_kind)origin_kind) {
+    case RL_ORIGIN_FUNCTION: return "function";
+    case RL_ORIGIN_CLASS: return "class";
+    case RL_ORIGIN_LITERAL: return "value";
+    case RL_ORIGIN_OBJECT: break;
+    }
+    return "object";
+}
+
+bool rl_scope_runs_at_import(const rl_file_facts *f, uint32_t scope)
+{
+    for (uint32_t s = scope; s != RL_NONE; s = f->scopes.items[s].parent)
+        if (f->scopes.items[s].kind == RL_SCOPE_FUNCTION) return false;
+    return true;
 }

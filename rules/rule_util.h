@@ -27,4 +27,21 @@ bool rl_is_reload(const rl_event *e);
 /* How the reload function was reached, for messages: "importlib.reload". */
 const char *rl_reload_function_name(const rl_event *e);
 
+/* ---- stale-binding rules (RL204, RL3xx) ---- */
+
+struct rl_graph;
+
+/* Adds one related location per reload site of module (graph id). */
+void rl_add_reload_sites(rl_diags *out, rl_diag *d, const rl_project *p, uint32_t module);
+
+/* " (--assume-reloaded)" when the module is reloaded only by assumption, else "". */
+const char *rl_assumed_note(const rl_project *p, uint32_t module);
+
+/* "function", "class", "object", "value": what an origin kind re-creates. */
+const char *rl_origin_word(int origin_kind);
+
+/* True when scope is the module or a class body not nested in a function:
+ * code that runs once, at import time. */
+bool rl_scope_runs_at_import(const rl_file_facts *f, uint32_t scope);
+
 #endif
