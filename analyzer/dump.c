@@ -6,6 +6,8 @@
  * a name here is a compile error (-Wswitch), not a silent "?". */
 #include "dump.h"
 
+#include "graph.h"
+
 #include <string.h>
 
 #include "emit.h"
@@ -175,8 +177,86 @@ static void dump_scopes(rl_strbuf *sb, const rl_file_facts *f)
     }
 }
 
-static void dump_bindings(rl_strbuf *sb, const rl_file_facts *f)
+static const char *origin_kind_name(rl_origin_kind k)
 {
+    switch (k) {
+    case RL_ORIGIN_FUNCTION: return "function";
+    case RL_ORIGIN_CLASS: return "class";
+    case RL_ORIGIN_OBJECT: return "object";
+    case RL_ORIGIN_LITERAL: return "literal";
+    }
+    return "?";
+}
+
+/* " origin=[created-by pkg.core function, ...]" for module-level names:
+ * where the object behind the name is created, after following re-exports. */
+static void dump_origins(rl_strbuf *sb, const rl_project *p, const rl_file *file, const rl_binding *b)
+{
+    if (!p->graph || b->scope != 0 || !file->module || b->kind == RL_BIND_STAR_IMPORT) return;
+    uint32_t m = rl_graph_find(p->graph, file->module);
+    if (m == RL_NONE) return;
+    rl_origin_vec o = {0};
+    rl_graph_origins(p, m, b->name, &o);
+    rl_strbuf_adds(sb, " origin=[");
+    for (uint32_t i = 0; i < o.len; i++) {
+        const rl_module *om = &p->graph->modules.items[o.items[i].module];
+        rl_strbuf_addf(sb, "%s%s %s%s", i ? ", " : "", origin_kind_name(o.items[i].kind), om->name,
+                       rl_module_reloaded(om) ? " (reloaded)" : "");
+    }
+    rl_strbuf_adds(sb, o.len ? "]" : "none: module object, builtin or unknown]");
+    rl_vec_release(&o);
+}
+
+static const char *ref_kind_name(rl_ref_kind k)
+{
+    switch (k) {
+    case RL_REF_DEFAULT_ARG: return "default-arg";
+    case RL_REF_ISINSTANCE: return "isinstance";
+    case RL_REF_ISSUBCLASS: return "issubclass";
+    case RL_REF_EXCEPT: return "except";
+    case RL_REF_TYPE_IS: return "type-is";
+    }
+    return "?";
+}
+
+static void dump_refs(rl_strbuf *sb, const rl_file_facts *f)
+{
+    rl_strbuf_addf(sb, "\nrefs (%u):\n", f->refs.len);
+    for (uint32_t i = 0; i < f->refs.len; i++) {
+        const rl_ref *r = &f->refs.items[i];
+        rl_strbuf_addf(sb, "  #%u scope=#%u %s ", i, r->scope, ref_kind_name(r->kind));
+        quoted(sb, r->dotted);
+        rl_strbuf_adds(sb, " => ");
+        quoted(sb, r->qual);
+        rl_strbuf_adds(sb, r->via_import ? " via-import at=" : " at=");
+        span(sb, r->span);
+        rl_strbuf_addc(sb, '\n');
+    }
+}
+
+/* The file's module as the graph sees it: reloaded where, and by what. */
+static void dump_graph_view(rl_strbuf *sb, const rl_project *p, const rl_file *file)
+{
+    if (!p->graph || !file->module) return;
+    uint32_t id = rl_graph_find(p->graph, file->module);
+    if (id == RL_NONE) return;
+    const rl_module *m = &p->graph->modules.items[id];
+    rl_strbuf_addf(sb, "\nreloaded: %s%s\n", rl_module_reloaded(m) ? "yes" : "no",
+                   m->assumed ? " (--assume-reloaded)" : "");
+    for (uint32_t i = 0; i < m->sites.len; i++) {
+        const rl_reload_site *s = &m->sites.items[i];
+        rl_strbuf_adds(sb, "  at ");
+        quoted(sb, p->files.items[s->file].path);
+        rl_strbuf_addc(sb, ':');
+        span(sb, s->span);
+        if (s->helper) rl_strbuf_addf(sb, " through %s()", s->helper);
+        rl_strbuf_addc(sb, '\n');
+    }
+}
+
+static void dump_bindings(rl_strbuf *sb, const rl_project *p, const rl_file *file)
+{
+    const rl_file_facts *f = &file->facts;
     rl_strbuf_addf(sb, "\nbindings (%u):\n", f->bindings.len);
     for (uint32_t i = 0; i < f->bindings.len; i++) {
         const rl_binding *b = &f->bindings.items[i];
@@ -189,6 +269,11 @@ static void dump_bindings(rl_strbuf *sb, const rl_file_facts *f)
         if (b->flags & RL_BINDING_CONDITIONAL) rl_strbuf_adds(sb, " conditional");
         if (b->flags & RL_BINDING_TYPE_CHECKING) rl_strbuf_adds(sb, " type-checking");
         if (b->flags & RL_BINDING_IN_TRY) rl_strbuf_adds(sb, " in-try");
+        if (b->qual) {
+            rl_strbuf_adds(sb, " resolves=");
+            quoted(sb, b->qual);
+        }
+        dump_origins(sb, p, file, b);
         rl_strbuf_addc(sb, '\n');
     }
 }
@@ -294,8 +379,10 @@ void rl_dump_file(FILE *out, const rl_project *p, uint32_t file)
     rl_strbuf_addf(&sb, "\nlines %u%s\n", facts->nlines,
                    facts->truncated ? " (truncated: nesting too deep)" : "");
     dump_scopes(&sb, facts);
-    dump_bindings(&sb, facts);
+    dump_graph_view(&sb, p, f);
+    dump_bindings(&sb, p, f);
     dump_events(&sb, facts);
+    dump_refs(&sb, facts);
     rl_strbuf_addf(&sb, "\nsyntax errors (%u):\n", facts->syntax_errors.len);
     for (uint32_t i = 0; i < facts->syntax_errors.len; i++)
         rl_strbuf_addf(&sb, "  %u:%u\n", facts->syntax_errors.items[i].line,
