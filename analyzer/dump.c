@@ -193,7 +193,7 @@ static const char *origin_kind_name(rl_origin_kind k)
 static void dump_origins(rl_strbuf *sb, const rl_project *p, const rl_file *file, const rl_binding *b)
 {
     if (!p->graph || b->scope != 0 || !file->module || b->kind == RL_BIND_STAR_IMPORT) return;
-    uint32_t m = rl_graph_find(p->graph, file->module);
+    uint32_t m = rl_graph_find_from(p->graph, file->module, (uint32_t)(file - p->files.items));
     if (m == RL_NONE) return;
     rl_origin_vec o = {0};
     rl_graph_origins(p, m, b->name, &o);
@@ -238,7 +238,7 @@ static void dump_refs(rl_strbuf *sb, const rl_file_facts *f)
 static void dump_graph_view(rl_strbuf *sb, const rl_project *p, const rl_file *file)
 {
     if (!p->graph || !file->module) return;
-    uint32_t id = rl_graph_find(p->graph, file->module);
+    uint32_t id = rl_graph_find_from(p->graph, file->module, (uint32_t)(file - p->files.items));
     if (id == RL_NONE) return;
     const rl_module *m = &p->graph->modules.items[id];
     rl_strbuf_addf(sb, "\nreloaded: %s%s\n", rl_module_reloaded(m) ? "yes" : "no",

@@ -21,14 +21,40 @@ static uint32_t hash_name(const char *s)
     return h;
 }
 
-uint32_t rl_graph_find(const rl_graph *g, const char *name)
+/* The node for name as seen from import root `root`: the node of that root,
+ * else the first node with source (files are sorted, so this is stable),
+ * else the node without source. Several roots may hold the same module name
+ * (tests/ and src/, sibling script folders): each sees its own. */
+static uint32_t find_in_root(const rl_graph *g, const char *name, uint32_t root)
 {
     if (!g->nslots) return RL_NONE;
+    uint32_t best = RL_NONE;
     for (uint32_t i = hash_name(name) & (g->nslots - 1);; i = (i + 1) & (g->nslots - 1)) {
         uint32_t slot = g->slots[i];
-        if (slot == 0) return RL_NONE;
-        if (strcmp(g->modules.items[slot - 1].name, name) == 0) return slot - 1;
+        if (slot == 0) return best;
+        uint32_t id = slot - 1;
+        const rl_module *m = &g->modules.items[id];
+        if (strcmp(m->name, name) != 0) continue;
+        if (root != RL_NONE && m->root == root) return id;
+        if (best == RL_NONE) { best = id; continue; }
+        const rl_module *b = &g->modules.items[best];
+        /* prefer source, then the lowest id (the first file in path order) */
+        if ((b->file == RL_NONE && m->file != RL_NONE) || (m->file != RL_NONE && id < best)) best = id;
     }
+}
+
+uint32_t rl_graph_find(const rl_graph *g, const char *name) { return find_in_root(g, name, RL_NONE); }
+
+uint32_t rl_graph_find_from(const rl_graph *g, const char *name, uint32_t file)
+{
+    return find_in_root(g, name, file != RL_NONE && file < g->nfiles ? g->file_root[file] : RL_NONE);
+}
+
+static void insert_slot(rl_graph *g, uint32_t id)
+{
+    uint32_t i = hash_name(g->modules.items[id].name) & (g->nslots - 1);
+    while (g->slots[i]) i = (i + 1) & (g->nslots - 1);
+    g->slots[i] = id + 1;
 }
 
 static void rehash(rl_graph *g, uint32_t nslots)
@@ -36,32 +62,23 @@ static void rehash(rl_graph *g, uint32_t nslots)
     free(g->slots);
     g->slots = rl_xcalloc(nslots, sizeof(uint32_t));
     g->nslots = nslots;
-    for (uint32_t m = 0; m < g->modules.len; m++) {
-        uint32_t i = hash_name(g->modules.items[m].name) & (nslots - 1);
-        while (g->slots[i]) i = (i + 1) & (nslots - 1);
-        g->slots[i] = m + 1;
-    }
+    for (uint32_t m = 0; m < g->modules.len; m++) insert_slot(g, m);
 }
 
-/* The id of module name, added (without source) when new; file is set when
- * the module has source here and no earlier file claimed the name. */
-static uint32_t add_module(rl_graph *g, const char *name, uint32_t file)
+/* The node of (name, root): a module with source in that root; or, with
+ * root RL_NONE, a module without source, for which any existing node of the
+ * same name already stands. */
+static uint32_t add_module(rl_graph *g, const char *name, uint32_t file, uint32_t root)
 {
-    uint32_t id = rl_graph_find(g, name);
-    if (id != RL_NONE) {
-        if (g->modules.items[id].file == RL_NONE) g->modules.items[id].file = file;
-        return id;
-    }
+    uint32_t id = find_in_root(g, name, root);
+    if (id != RL_NONE && (root == RL_NONE || g->modules.items[id].root == root)) return id;
     rl_module m = {0};
     m.name = name;
     m.file = file;
+    m.root = root;
     rl_vec_push(&g->modules, m);
     if ((g->modules.len + 1) * 2 > g->nslots) rehash(g, g->nslots ? g->nslots * 2 : 256);
-    else {
-        uint32_t i = hash_name(name) & (g->nslots - 1);
-        while (g->slots[i]) i = (i + 1) & (g->nslots - 1);
-        g->slots[i] = g->modules.len;
-    }
+    else insert_slot(g, g->modules.len - 1);
     return g->modules.len - 1;
 }
 
@@ -70,8 +87,8 @@ static void add_with_parents(rl_graph *g, rl_arena *a, const char *name)
 {
     if (!name || !*name) return;
     for (const char *p = strchr(name, '.'); p; p = strchr(p + 1, '.'))
-        add_module(g, rl_arena_strndup(a, name, (size_t)(p - name)), RL_NONE);
-    add_module(g, name, RL_NONE);
+        add_module(g, rl_arena_strndup(a, name, (size_t)(p - name)), RL_NONE, RL_NONE);
+    add_module(g, name, RL_NONE, RL_NONE);
 }
 
 /* The module part of a from-import binding: value "M.x" minus ".x". */
@@ -83,24 +100,25 @@ static const char *from_module(rl_arena *a, const rl_binding *b)
 }
 
 /* The module id of a from-import's module part, without allocating. */
-static uint32_t from_module_id(const rl_graph *g, const rl_binding *b)
+static uint32_t from_module_id(const rl_graph *g, const rl_binding *b, uint32_t root)
 {
     char buf[512];
     size_t vl = strlen(b->value), al = b->attr ? strlen(b->attr) : 0;
     if (!b->attr || vl <= al + 1 || vl - al - 1 >= sizeof buf) return RL_NONE;
     memcpy(buf, b->value, vl - al - 1);
     buf[vl - al - 1] = 0;
-    return rl_graph_find(g, buf);
+    return find_in_root(g, buf, root);
 }
 
-bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t *module, const char **attr)
+static bool split_in_root(const rl_graph *g, const char *qual, uint32_t root, uint32_t *module,
+                          const char **attr)
 {
     size_t len = strlen(qual);
     char buf[512];
     if (len >= sizeof buf) return false;
     memcpy(buf, qual, len + 1);
     for (;;) {
-        uint32_t id = rl_graph_find(g, buf);
+        uint32_t id = find_in_root(g, buf, root);
         if (id != RL_NONE) {
             *module = id;
             size_t ml = strlen(buf);
@@ -111,6 +129,13 @@ bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t *module, const
         if (!dot) return false;
         *dot = 0;
     }
+}
+
+bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t file, uint32_t *module,
+                    const char **attr)
+{
+    return split_in_root(g, qual, file != RL_NONE && file < g->nfiles ? g->file_root[file] : RL_NONE,
+                         module, attr);
 }
 
 /* ---- origins ------------------------------------------------------------------- */
@@ -140,13 +165,13 @@ static void origins(origin_walk *w, uint32_t module, const char *name, size_t na
 /* The origins of a qualified name seen from inside module `from`. An
  * attribute path past the first name ("C.method") belongs to the object of
  * that first name: it is re-created whenever that object is. */
-static void origins_of_qual(origin_walk *w, const char *qual)
+static void origins_of_qual(origin_walk *w, const char *qual, uint32_t root)
 {
     const rl_graph *g = w->p->graph;
     uint32_t m;
     const char *attr;
     if (!qual || rl_str_starts_with(qual, "builtins.")) return;
-    if (!rl_graph_split(g, qual, &m, &attr) || !*attr) return; /* unknown, or a module object */
+    if (!split_in_root(g, qual, root, &m, &attr) || !*attr) return; /* unknown, or a module object */
     const char *dot = strchr(attr, '.');
     size_t n = dot ? (size_t)(dot - attr) : strlen(attr);
     uint32_t before = w->out->len;
@@ -159,6 +184,7 @@ static void origins_of_qual(origin_walk *w, const char *qual)
 static void origins_of_binding(origin_walk *w, uint32_t module, const rl_binding *b)
 {
     const rl_graph *g = w->p->graph;
+    uint32_t root = g->modules.items[module].root;
     switch (b->kind) {
     case RL_BIND_DEF: push_origin(w, module, RL_ORIGIN_FUNCTION, b); break;
     case RL_BIND_CLASS: push_origin(w, module, RL_ORIGIN_CLASS, b); break;
@@ -170,14 +196,14 @@ static void origins_of_binding(origin_walk *w, uint32_t module, const rl_binding
     case RL_BIND_OTHER: push_origin(w, module, RL_ORIGIN_OBJECT, b); break;
     case RL_BIND_FROM_IMPORT: {
         /* `from pkg import sub` binds a module object when pkg/sub exists */
-        uint32_t sub = rl_graph_find(g, b->value);
+        uint32_t sub = find_in_root(g, b->value, root);
         if (sub != RL_NONE && g->modules.items[sub].file != RL_NONE) break;
-        uint32_t m = from_module_id(g, b);
+        uint32_t m = from_module_id(g, b, root);
         if (m != RL_NONE) origins(w, m, b->attr, strlen(b->attr));
         break;
     }
     case RL_BIND_ALIAS:
-        origins_of_qual(w, b->qual);
+        origins_of_qual(w, b->qual, root);
         break;
     default: /* import (a module object), declarations, deletions */
         break;
@@ -220,7 +246,7 @@ static void origins(origin_walk *w, uint32_t module, const char *name, size_t na
         uint32_t n, s = rl_bindings_of(f, 0, "*", &n);
         for (uint32_t k = 0; k < n; k++) {
             const rl_binding *b = &f->bindings.items[f->binding_index[s + k]];
-            uint32_t m = rl_graph_find(p->graph, b->value);
+            uint32_t m = find_in_root(p->graph, b->value, mod->root);
             if (m != RL_NONE && p->graph->modules.items[m].file != RL_NONE) origins(w, m, key, namelen);
         }
     }
@@ -238,10 +264,11 @@ void rl_graph_origins(const rl_project *p, uint32_t module, const char *name, rl
             if (out->items[i].kind != RL_ORIGIN_LITERAL) out->items[i].kind = RL_ORIGIN_OBJECT;
 }
 
-void rl_graph_origins_of_qual(const rl_project *p, const char *qual, rl_origin_vec *out)
+void rl_graph_origins_of_qual(const rl_project *p, uint32_t file, const char *qual, rl_origin_vec *out)
 {
     origin_walk w = {.p = p, .out = out};
-    origins_of_qual(&w, qual);
+    const rl_graph *g = p->graph;
+    origins_of_qual(&w, qual, file != RL_NONE && file < g->nfiles ? g->file_root[file] : RL_NONE);
 }
 
 /* ---- building ------------------------------------------------------------------ */
@@ -263,12 +290,49 @@ static bool is_reload_event(const rl_event *e)
                                      e->what == RL_RES_RELOAD_IMP || e->what == RL_RES_RELOAD_BUILTIN);
 }
 
+/* The import root of a file: its folder minus one level per package
+ * component of its module name ("a/b/pkg/mod.py", "pkg.mod" -> "a/b"). */
+static const char *root_of(rl_arena *a, const rl_file *f)
+{
+    const char *path = f->path, *end = path + strlen(path);
+    uint32_t up = 1; /* the file name itself */
+    for (const char *m = f->module; *m; m++) up += *m == '.';
+    if (f->is_package) up++;
+    while (up > 0 && end > path) {
+        end--;
+        while (end > path && *end != '/') end--;
+        up--;
+    }
+    return rl_arena_strndup(a, path, (size_t)(end - path));
+}
+
+static void assign_roots(rl_graph *g, rl_project *p)
+{
+    RL_VEC(const char *) roots = {0};
+    g->nfiles = p->files.len;
+    g->file_root = rl_xcalloc(p->files.len ? p->files.len : 1, sizeof(uint32_t));
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        const rl_file *f = &p->files.items[i];
+        const char *r = f->module ? root_of(&p->arena, f) : "";
+        uint32_t id = RL_NONE;
+        for (uint32_t k = roots.len; k-- > 0 && id == RL_NONE;)
+            if (strcmp(roots.items[k], r) == 0) id = k;
+        if (id == RL_NONE) {
+            rl_vec_push(&roots, r);
+            id = roots.len - 1;
+        }
+        g->file_root[i] = id;
+    }
+    rl_vec_release(&roots);
+}
+
 static void add_nodes(rl_graph *g, rl_project *p)
 {
+    assign_roots(g, p);
     for (uint32_t i = 0; i < p->files.len; i++) {
         const rl_file *file = &p->files.items[i];
         if (file->module && (file->status == RL_FILE_OK || file->status == RL_FILE_SYNTAX_ERROR))
-            add_module(g, file->module, i);
+            add_module(g, file->module, i, g->file_root[i]);
     }
     for (uint32_t i = 0; i < p->files.len; i++) {
         const rl_file *file = &p->files.items[i];
@@ -291,11 +355,11 @@ static void add_nodes(rl_graph *g, rl_project *p)
 
 /* The function a call reaches, when it is a re-export of a helper:
  * `pkg.refresh` where pkg/__init__ does `from .util import refresh`. */
-static bool callee_is(const rl_project *p, const char *callee, const char *helper)
+static bool callee_is(const rl_project *p, uint32_t file, const char *callee, const char *helper)
 {
     if (strcmp(callee, helper) == 0) return true;
     rl_origin_vec o = {0};
-    rl_graph_origins_of_qual(p, callee, &o);
+    rl_graph_origins_of_qual(p, file, callee, &o);
     bool match = false;
     for (uint32_t i = 0; i < o.len && !match; i++) {
         const rl_origin *x = &o.items[i];
@@ -331,11 +395,11 @@ static void add_helper_sites(rl_graph *g, rl_project *p)
             if (call->what != RL_RES_MODULE_ARG_CALL || !call->ntargets) continue;
             for (uint32_t h = 0; h < helpers.len; h++) {
                 rl_event *reload = &p->files.items[helpers.items[h].file].facts.events.items[helpers.items[h].event];
-                if (!callee_is(p, call->callee, reload->helper)) continue;
+                if (!callee_is(p, i, call->callee, reload->helper)) continue;
                 const char *module = call->targets[0];
                 add_with_parents(g, &p->arena, module);
                 const char *dot = strrchr(reload->helper, '.');
-                add_site(g, rl_graph_find(g, module), i, call->span, dot ? dot + 1 : reload->helper);
+                add_site(g, rl_graph_find_from(g, module, i), i, call->span, dot ? dot + 1 : reload->helper);
                 /* the helper's own reload now has a known target (RL201's message) */
                 bool known = false;
                 for (uint32_t t = 0; t < reload->ntargets; t++) known |= strcmp(reload->targets[t], module) == 0;
@@ -363,7 +427,7 @@ void rl_graph_build(rl_project *p)
             const rl_event *e = &f->events.items[k];
             if (!is_reload_event(e)) continue;
             for (uint32_t t = 0; t < e->ntargets; t++)
-                add_site(g, rl_graph_find(g, e->targets[t]), i, e->span, NULL);
+                add_site(g, rl_graph_find_from(g, e->targets[t], i), i, e->span, NULL);
         }
     }
     add_helper_sites(g, p);
@@ -384,6 +448,8 @@ void rl_graph_release(rl_graph *g)
     if (!g) return;
     for (uint32_t m = 0; m < g->modules.len; m++) rl_vec_release(&g->modules.items[m].sites);
     rl_vec_release(&g->modules);
+    free(g->file_root);
+    g->file_root = NULL;
     free(g->slots);
     g->slots = NULL;
     g->nslots = 0;

@@ -31,6 +31,7 @@ typedef struct rl_reload_site {
 typedef struct rl_module {
     const char *name;
     uint32_t file;      /* RL_NONE: no source in the analyzed tree */
+    uint32_t root;      /* import root id of file; RL_NONE without source */
     bool assumed;       /* named by --assume-reloaded */
     RL_VEC(rl_reload_site) sites;
 } rl_module;
@@ -39,6 +40,8 @@ typedef struct rl_graph {
     RL_VEC(rl_module) modules;
     uint32_t *slots;    /* open-addressing hash: module id + 1, 0 = empty */
     uint32_t nslots;
+    uint32_t *file_root; /* per file index: import root id (files under one root see each other) */
+    uint32_t nfiles;
     bool any_reloaded;
 } rl_graph;
 
@@ -63,15 +66,21 @@ typedef RL_VEC(rl_origin) rl_origin_vec;
 void rl_graph_build(struct rl_project *project);
 void rl_graph_release(rl_graph *g);
 
-/* The module id of name, or RL_NONE. */
+/* The module id of name, or RL_NONE: the first module with source of that
+ * name, else the node without source. */
 uint32_t rl_graph_find(const rl_graph *g, const char *name);
+
+/* The module id of name as the given file sees it: the module of that file's
+ * import root when there is one (several roots may hold the same name). */
+uint32_t rl_graph_find_from(const rl_graph *g, const char *name, uint32_t file);
 
 static inline bool rl_module_reloaded(const rl_module *m) { return m->assumed || m->sites.len > 0; }
 
 /* Splits a qualified name into the longest known module prefix and the rest:
  * "pkg.core.helper" -> (pkg.core, "helper"). *attr is "" when qual names a
  * module, NULL-free; returns false when no prefix is a known module. */
-bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t *module, const char **attr);
+bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t file, uint32_t *module,
+                    const char **attr);
 
 /* Appends to out every origin of the module-level name `name` of module
  * `module` (an attribute path "C.method" is the object of C's origin). Module
@@ -79,7 +88,9 @@ bool rl_graph_split(const rl_graph *g, const char *qual, uint32_t *module, const
 void rl_graph_origins(const struct rl_project *p, uint32_t module, const char *name,
                       rl_origin_vec *out);
 
-/* The origins of a qualified name as resolve.h returns it ("pkg.mod.f"). */
-void rl_graph_origins_of_qual(const struct rl_project *p, const char *qual, rl_origin_vec *out);
+/* The origins of a qualified name as resolve.h returns it ("pkg.mod.f"),
+ * resolved from inside `file`. */
+void rl_graph_origins_of_qual(const struct rl_project *p, uint32_t file, const char *qual,
+                              rl_origin_vec *out);
 
 #endif

@@ -18,13 +18,13 @@
 
 /* A from-import of the package's own submodule: `from .core import x`,
  * `from pkg.core import x`, `from . import core`. */
-static const char *submodule_of(const rl_binding *b, const char *pkg, const rl_graph *g)
+static const char *submodule_of(const rl_binding *b, const char *pkg, const rl_graph *g, uint32_t file)
 {
     size_t pl = strlen(pkg);
     if (b->kind != RL_BIND_FROM_IMPORT || !b->value || strncmp(b->value, pkg, pl) != 0 || b->value[pl] != '.')
         return NULL;
     /* value = "<pkg>.<sub...>.<attr>" or "<pkg>.<sub>" (from . import sub) */
-    uint32_t whole = rl_graph_find(g, b->value);
+    uint32_t whole = rl_graph_find_from(g, b->value, file);
     if (whole != RL_NONE && g->modules.items[whole].file != RL_NONE) return g->modules.items[whole].name;
     size_t vl = strlen(b->value), al = b->attr ? strlen(b->attr) : 0;
     if (vl <= al + 1 + pl) return NULL; /* from pkg import x: the package itself */
@@ -43,7 +43,7 @@ static void check(const rl_project *p, rl_diags *out)
         uint32_t count = 0;
         for (uint32_t i = 0; i < init->bindings.len; i++) {
             const rl_binding *b = &init->bindings.items[i];
-            if (b->scope != 0 || (b->flags & RL_BINDING_TYPE_CHECKING) || !submodule_of(b, mod->name, g)) continue;
+            if (b->scope != 0 || (b->flags & RL_BINDING_TYPE_CHECKING) || !submodule_of(b, mod->name, g, mod->file)) continue;
             if (!first) first = b;
             count++;
         }
@@ -60,8 +60,8 @@ static void check(const rl_project *p, rl_diags *out)
             d->help = "reload the submodules first, then the package";
             for (uint32_t i = 0; i < init->bindings.len; i++) {
                 const rl_binding *b = &init->bindings.items[i];
-                if (b->scope != 0 || (b->flags & RL_BINDING_TYPE_CHECKING) || !submodule_of(b, mod->name, g)) continue;
-                uint32_t whole = rl_graph_find(g, b->value);
+                if (b->scope != 0 || (b->flags & RL_BINDING_TYPE_CHECKING) || !submodule_of(b, mod->name, g, mod->file)) continue;
+                uint32_t whole = rl_graph_find_from(g, b->value, mod->file);
                 bool is_module = whole != RL_NONE && g->modules.items[whole].file != RL_NONE;
                 size_t from_len = strlen(b->value) - (b->attr ? strlen(b->attr) + 1 : 0);
                 rl_diag_add_related(out, d, mod->file, b->span,

@@ -18,7 +18,7 @@ static void report(const rl_project *p, uint32_t file, rl_span at, const char *s
                    rl_diags *out)
 {
     o->len = 0;
-    rl_graph_origins_of_qual(p, qual, o);
+    rl_graph_origins_of_qual(p, file, qual, o);
     for (uint32_t i = 0; i < o->len; i++) {
         const rl_origin *x = &o->items[i];
         const rl_module *origin = &p->graph->modules.items[x->module];

@@ -40,7 +40,7 @@ static void check(const rl_project *p, rl_diags *out)
             const char *what = check_name(r->kind);
             if (!what || !r->qual) continue;
             o.len = 0;
-            rl_graph_origins_of_qual(p, r->qual, &o);
+            rl_graph_origins_of_qual(p, f, r->qual, &o);
             for (uint32_t k = 0; k < o.len; k++) {
                 const rl_origin *x = &o.items[k];
                 const rl_module *origin = &p->graph->modules.items[x->module];

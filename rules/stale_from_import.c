@@ -20,23 +20,23 @@
 #include <string.h>
 
 /* M of `from M import x`: the binding's value minus ".x". */
-static uint32_t imported_from(const rl_project *p, const rl_binding *b)
+static uint32_t imported_from(const rl_project *p, uint32_t file, const rl_binding *b)
 {
     char buf[512];
     size_t vl = strlen(b->value), al = strlen(b->attr);
     if (vl <= al + 1 || vl - al - 1 >= sizeof buf) return RL_NONE;
     memcpy(buf, b->value, vl - al - 1);
     buf[vl - al - 1] = 0;
-    return rl_graph_find(p->graph, buf);
+    return rl_graph_find_from(p->graph, buf, file);
 }
 
 static void check_binding(const rl_project *p, uint32_t file, const rl_binding *b, rl_origin_vec *o,
                           rl_diags *out)
 {
     const rl_graph *g = p->graph;
-    uint32_t sub = rl_graph_find(g, b->value);
+    uint32_t sub = rl_graph_find_from(g, b->value, file);
     if (sub != RL_NONE && g->modules.items[sub].file != RL_NONE) return; /* a submodule object */
-    uint32_t from = imported_from(p, b);
+    uint32_t from = imported_from(p, file, b);
     if (from == RL_NONE) return;
     o->len = 0;
     rl_graph_origins(p, from, b->attr, o);

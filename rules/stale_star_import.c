@@ -24,7 +24,7 @@ static void check(const rl_project *p, rl_diags *out)
             const rl_binding *b = &facts->bindings.items[i];
             if (b->kind != RL_BIND_STAR_IMPORT || (b->flags & RL_BINDING_TYPE_CHECKING)) continue;
             if (!rl_scope_runs_at_import(facts, b->scope)) continue;
-            uint32_t m = rl_graph_find(p->graph, b->value);
+            uint32_t m = rl_graph_find_from(p->graph, b->value, f);
             if (m == RL_NONE || !rl_module_reloaded(&p->graph->modules.items[m])) continue;
             rl_diag *d = rl_diag_add(out, RL_RL303, f, b->span,
                                      rl_arena_printf(out->arena, "`from %s import *` copies every name of "

@@ -17,6 +17,7 @@ typedef struct src {
     const char *module;
     bool is_package;
     const char *text;
+    const char *path; /* default: the module name */
 } src;
 
 static rl_options opts;
@@ -28,7 +29,7 @@ static void build(rl_project *p, const src *files, size_t n)
     p->options = &opts;
     for (size_t i = 0; i < n; i++) {
         rl_file f = {0};
-        f.path = files[i].module;
+        f.path = files[i].path ? files[i].path : files[i].module;
         f.module = files[i].module;
         f.is_package = files[i].is_package;
         rl_vec_push(&p->files, f);
@@ -191,12 +192,30 @@ static void test_split(void **state)
     build(&p, files, 2);
     uint32_t m;
     const char *attr;
-    assert_true(rl_graph_split(p.graph, "pkg.core.f", &m, &attr));
+    assert_true(rl_graph_split(p.graph, "pkg.core.f", RL_NONE, &m, &attr));
     assert_string_equal(p.graph->modules.items[m].name, "pkg.core");
     assert_string_equal(attr, "f");
-    assert_true(rl_graph_split(p.graph, "pkg.core", &m, &attr));
+    assert_true(rl_graph_split(p.graph, "pkg.core", RL_NONE, &m, &attr));
     assert_string_equal(attr, "");
-    assert_false(rl_graph_split(p.graph, "elsewhere.x", &m, &attr));
+    assert_false(rl_graph_split(p.graph, "elsewhere.x", RL_NONE, &m, &attr));
+    release(&p);
+}
+
+static void test_same_module_name_in_two_roots(void **state)
+{
+    (void)state;
+    const src files[] = {
+        {"foo", false, "def hello(): pass\n", "one/foo.py"},
+        {"main", false, "import importlib, foo\nimportlib.reload(foo)\n", "one/main.py"},
+        {"foo", false, "def hello(): pass\n", "two/foo.py"},
+        {"use", false, "from foo import hello\n", "two/use.py"},
+    };
+    rl_project p;
+    build(&p, files, 4);
+    uint32_t one = rl_graph_find_from(p.graph, "foo", 1), two = rl_graph_find_from(p.graph, "foo", 3);
+    assert_int_not_equal(one, two);
+    assert_true(rl_module_reloaded(&p.graph->modules.items[one]));
+    assert_false(rl_module_reloaded(&p.graph->modules.items[two])); /* two/ never reloads its foo */
     release(&p);
 }
 
@@ -208,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_reload_targets),
         cmocka_unit_test(test_assume_reloaded_patterns),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_same_module_name_in_two_roots),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
