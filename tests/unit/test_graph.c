@@ -85,9 +85,9 @@ static void test_origins_follow_reexports(void **state)
 {
     (void)state;
     const src files[] = {
-        {"pkg", true, "from .core import helper\nfrom . import core\nfrom collections import OrderedDict as OD\nVERSION = '1.0'\n"},
-        {"pkg.core", false, "import os\ndef helper(): pass\nclass Thing: pass\nTABLE = {}\nalias = helper\nsep = os.sep\n"},
-        {"app", false, "import pkg.core\nfrom pkg import helper, core, VERSION\nh = pkg.core.helper\n"},
+        {"pkg", true, "from .core import helper\nfrom . import core\nfrom collections import OrderedDict as OD\nVERSION = '1.0'\n", NULL},
+        {"pkg.core", false, "import os\ndef helper(): pass\nclass Thing: pass\nTABLE = {}\nalias = helper\nsep = os.sep\n", NULL},
+        {"app", false, "import pkg.core\nfrom pkg import helper, core, VERSION\nh = pkg.core.helper\n", NULL},
     };
     rl_project p;
     build(&p, files, 3);
@@ -112,10 +112,10 @@ static void test_cycles_and_star_imports(void **state)
 {
     (void)state;
     const src files[] = {
-        {"a", false, "from b import x\nfrom c import *\n"},
-        {"b", false, "from a import x\n"},
-        {"c", false, "def star_fn(): pass\n"},
-        {"d", false, "try:\n    from c import star_fn as f\nexcept ImportError:\n    def f(): pass\n"},
+        {"a", false, "from b import x\nfrom c import *\n", NULL},
+        {"b", false, "from a import x\n", NULL},
+        {"c", false, "def star_fn(): pass\n", NULL},
+        {"d", false, "try:\n    from c import star_fn as f\nexcept ImportError:\n    def f(): pass\n", NULL},
     };
     rl_project p;
     build(&p, files, 4);
@@ -132,14 +132,14 @@ static void test_reload_targets(void **state)
 {
     (void)state;
     const src files[] = {
-        {"util", false, "import importlib\ndef refresh(mod):\n    return importlib.reload(mod)\n"},
+        {"util", false, "import importlib\ndef refresh(mod):\n    return importlib.reload(mod)\n", NULL},
         {"main", false,
          "import importlib, sys\nimport a.b as m\nimport config, plugins, settings\nfrom util import refresh\n"
          "importlib.reload(m)\n"
          "for x in (config, plugins):\n    importlib.reload(x)\n"
          "importlib.reload(sys.modules['other'])\n"
-         "refresh(settings)\n"},
-        {"config", false, "X = 1\n"},
+         "refresh(settings)\n", NULL},
+        {"config", false, "X = 1\n", NULL},
     };
     rl_project p;
     build(&p, files, 3);
@@ -163,11 +163,11 @@ static void test_assume_reloaded_patterns(void **state)
     for (int i = 0; i < 2; i++) rl_vec_push(&o.assume_reloaded, patterns[i]);
     opts = o;
     const src files[] = {
-        {"pkg", true, "X = 1\n"},
-        {"pkg.sub", false, "Y = []\n"},
-        {"pkgx", false, "Z = 1\n"},
-        {"solo", false, "W = 1\n"},
-        {"solo.child", false, "V = 1\n"},
+        {"pkg", true, "X = 1\n", NULL},
+        {"pkg.sub", false, "Y = []\n", NULL},
+        {"pkgx", false, "Z = 1\n", NULL},
+        {"solo", false, "W = 1\n", NULL},
+        {"solo.child", false, "V = 1\n", NULL},
     };
     rl_project p;
     build(&p, files, 5);
@@ -185,8 +185,8 @@ static void test_split(void **state)
 {
     (void)state;
     const src files[] = {
-        {"pkg", true, ""},
-        {"pkg.core", false, "def f(): pass\n"},
+        {"pkg", true, "", NULL},
+        {"pkg.core", false, "def f(): pass\n", NULL},
     };
     rl_project p;
     build(&p, files, 2);
