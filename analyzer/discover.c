@@ -238,6 +238,8 @@ typedef struct found {
     const char *error;     /* run arena, NULL when OK */
     bool has_id;           /* dev/ino known: used to drop files reached twice */
     bool via_symlink;      /* reached through a symlink: the real path is preferred */
+    bool reported;         /* asked for by the user (see rl_file.reported) */
+    bool from_stdin;       /* the --stdin-filename file */
     dev_t dev;
     ino_t ino;
     uint32_t seq;          /* order reached: the first one reached is kept */
@@ -246,8 +248,12 @@ typedef struct found {
 typedef struct walker {
     rl_project *project;
     const rl_options *o;
+    const char *cwd;        /* absolute; file PATHs are placed in their project from it */
     RL_VEC(found) found;
     const char *arg_prefix; /* display prefix of the PATH argument being walked */
+    bool reported;          /* what the walk in progress reaches is reported (false while
+                               indexing the project around a file PATH, for context) */
+    rl_str_list projects;   /* absolute roots of the projects indexed so far (run arena) */
 } walker;
 
 static found *add_found(walker *w, const char *path, rl_file_status status, const char *error,
@@ -258,6 +264,7 @@ static found *add_found(walker *w, const char *path, rl_file_status status, cons
         .status = status,
         .error = error,
         .has_id = st != NULL,
+        .reported = w->reported,
         .dev = st ? st->st_dev : 0,
         .ino = st ? st->st_ino : 0,
         .seq = w->found.len,
@@ -370,6 +377,131 @@ static void walk_dir(walker *w, const char *fs_path, const char *prefix, unsigne
     rl_vec_release(&names);
 }
 
+/* ---- the project around a file PATH ------------------------------------------ */
+
+static const char *const project_markers[] = {"pyproject.toml", "setup.py", "setup.cfg", ".git"};
+
+/* Whether the folder abs[0..n) ("/" when n is 0) holds a project marker. Any
+ * file type counts: `.git` is a file in worktrees and submodules. */
+static bool holds_project_marker(const char *abs, size_t n)
+{
+    rl_strbuf sb = {0};
+    bool found_one = false;
+    for (size_t i = 0; i < sizeof project_markers / sizeof *project_markers && !found_one; i++) {
+        sb.len = 0;
+        rl_strbuf_addf(&sb, "%.*s/%s", (int)n, abs, project_markers[i]);
+        struct stat st;
+        found_one = stat(sb.data, &st) == 0;
+    }
+    rl_strbuf_release(&sb);
+    return found_one;
+}
+
+const char *rl_project_root(rl_arena *a, const char *abs_path)
+{
+    const char *slash = strrchr(abs_path, '/');
+    if (!slash) return NULL; /* not absolute: a caller's mistake, but no crash */
+    size_t n = (size_t)(slash - abs_path); /* abs_path[0..n) is the file's folder */
+    for (;;) {
+        if (holds_project_marker(abs_path, n)) return n ? rl_arena_strndup(a, abs_path, n) : "/";
+        if (n == 0) return NULL;
+        while (n > 0 && abs_path[n - 1] != '/') n--;
+        n--; /* the '/' before the last component */
+    }
+}
+
+/* Number of '/'-separated components in s ("" and "/" have none). */
+static unsigned component_count(const char *s)
+{
+    unsigned n = 0;
+    for (; *s; s++)
+        if (*s != '/' && (s[1] == '/' || s[1] == '\0')) n++;
+    return n;
+}
+
+/* Appends abs (absolute, normalized) relative to cwd (the same), lexically:
+ * nothing for cwd itself, "src/pkg" below it, "../tools" beside it. Lexical
+ * ".." is safe here because cwd comes from getcwd(), which holds no symlink. */
+static void add_relative(rl_strbuf *sb, const char *cwd, const char *abs)
+{
+    /* The longest common leading run of whole components. */
+    size_t common = 0;
+    for (size_t i = 0;; i++) {
+        char c = cwd[i], r = abs[i];
+        bool c_end = c == '\0' || c == '/', r_end = r == '\0' || r == '/';
+        if (c_end && r_end) common = i;
+        if (c != r || c == '\0') break;
+    }
+    unsigned ups = component_count(cwd + common);
+    const char *rest = abs + common;
+    while (*rest == '/') rest++;
+    for (unsigned i = 0; i < ups; i++) rl_strbuf_adds(sb, i + 1 < ups || *rest ? "../" : "..");
+    rl_strbuf_adds(sb, rest);
+}
+
+const char *rl_project_display_prefix(rl_arena *a, const char *cwd, const char *abs_root,
+                                      const char *arg)
+{
+    if (arg[0] == '/') return strcmp(abs_root, "/") == 0 ? "/" : rl_arena_printf(a, "%s/", abs_root);
+    rl_strbuf sb = {0};
+    add_relative(&sb, cwd, abs_root);
+    const char *rel = sb.data ? sb.data : "";
+    /* "./src/a.py" stays in its own style: "./src/b.py", not "src/b.py". */
+    bool dot = arg[0] == '.' && arg[1] == '/' && !rl_str_starts_with(rel, "..");
+    const char *prefix = rl_arena_printf(a, "%s%s%s", dot ? "./" : "", rel, *rel ? "/" : "");
+    rl_strbuf_release(&sb);
+    return prefix;
+}
+
+/* A context file of a project above the current folder was reached as
+ * `../src/pkg/b.py`; inside the current folder a user knows it as
+ * `pkg/b.py`, so that is how it is shown (files outside keep their `../`). */
+static const char *tidy_context_path(rl_arena *a, const char *cwd, const char *path)
+{
+    if (!rl_str_starts_with(path, "../")) return path;
+    rl_strbuf sb = {0};
+    add_relative(&sb, cwd, rl_path_absolute(a, cwd, path));
+    const char *out = rl_arena_strdup(a, sb.data ? sb.data : path);
+    rl_strbuf_release(&sb);
+    return out;
+}
+
+/* Walks the folder that display prefix names ("" or "./": the current folder),
+ * children displayed as prefix + name. */
+static void walk_prefixed(walker *w, const char *prefix)
+{
+    rl_arena *a = &w->project->arena;
+    size_t n = strlen(prefix);
+    const char *fs_path = n == 0 || strcmp(prefix, "./") == 0 ? "."
+                          : n == 1                            ? "/" /* prefix "/" */
+                                                              : rl_arena_strndup(a, prefix, n - 1);
+    w->arg_prefix = prefix;
+    walk_dir(w, fs_path, prefix, 0);
+}
+
+static bool project_seen(const walker *w, const char *abs_dir)
+{
+    for (uint32_t i = 0; i < w->projects.len; i++)
+        if (strcmp(w->projects.items[i], abs_dir) == 0) return true;
+    return false;
+}
+
+/* A file PATH (or --stdin-filename) at arg: every Python file of the project
+ * holding it is indexed for context (not reported), so that the module graph
+ * sees the modules a changed file can make stale. Each project is walked once;
+ * no project marker above the file: only the file itself is analyzed. */
+static void index_project_of(walker *w, const char *arg)
+{
+    rl_arena *a = &w->project->arena;
+    const char *root = rl_project_root(a, rl_path_absolute(a, w->cwd, arg));
+    if (!root || project_seen(w, root)) return;
+    rl_vec_push(&w->projects, root);
+    bool reported = w->reported;
+    w->reported = false;
+    walk_prefixed(w, rl_project_display_prefix(a, w->cwd, root, arg));
+    w->reported = reported;
+}
+
 /* One PATH argument: a file is always taken (whatever its name), a folder is
  * walked even if an exclude glob matches it. */
 static void walk_arg(walker *w, const char *arg)
@@ -387,6 +519,7 @@ static void walk_arg(walker *w, const char *arg)
         struct stat lst;
         bool link = lstat(arg, &lst) == 0 && S_ISLNK(lst.st_mode);
         add_file(w, rl_arena_strdup(a, arg), &st, link);
+        index_project_of(w, arg);
         return;
     }
     /* "." and "./" list children as `sub/x.py`; "dir/" and "dir" as `dir/x.py`. */
@@ -399,8 +532,22 @@ static void walk_arg(walker *w, const char *arg)
         prefix = "/";
     else
         prefix = rl_arena_printf(a, "%.*s/", (int)n, arg);
-    w->arg_prefix = prefix;
-    walk_dir(w, *prefix ? rl_arena_strndup(a, arg, n) : ".", prefix, 0);
+    /* A folder walked whole is a project a file PATH need not walk again. */
+    rl_vec_push(&w->projects, rl_path_absolute(a, w->cwd, arg));
+    walk_prefixed(w, prefix);
+}
+
+/* --stdin-filename PATH: one file whose source is read later from stdin, plus
+ * the project around PATH. Its device and inode (when PATH exists) let the
+ * copy met by the project walk be dropped in favour of this one. */
+static void add_stdin_file(walker *w, const char *path)
+{
+    rl_arena *a = &w->project->arena;
+    struct stat st;
+    bool on_disk = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    found *f = add_found(w, rl_arena_strdup(a, path), RL_FILE_OK, NULL, on_disk ? &st : NULL);
+    f->from_stdin = true;
+    index_project_of(w, path);
 }
 
 static int cmp_found_id(const void *pa, const void *pb)
@@ -410,6 +557,9 @@ static int cmp_found_id(const void *pa, const void *pb)
     if (a->has_id) {
         if (a->dev != b->dev) return a->dev < b->dev ? -1 : 1;
         if (a->ino != b->ino) return a->ino < b->ino ? -1 : 1;
+        /* The copy the user named (and the stdin one) beats a context copy. */
+        if (a->from_stdin != b->from_stdin) return a->from_stdin ? -1 : 1;
+        if (a->reported != b->reported) return a->reported ? -1 : 1;
         if (a->via_symlink != b->via_symlink) return a->via_symlink ? 1 : -1;
     }
     return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -424,16 +574,18 @@ static int cmp_found_path(const void *pa, const void *pb)
 
 void rl_discover(rl_project *project, const rl_options *o)
 {
-    walker w = {.project = project, .o = o, .arg_prefix = ""};
+    char *cwd = current_dir();
+    walker w = {.project = project, .o = o, .cwd = cwd, .arg_prefix = "", .reported = true};
     rl_arena *a = &project->arena;
     if (o->stdin_filename) {
-        add_found(&w, rl_arena_strdup(a, o->stdin_filename), RL_FILE_OK, NULL, NULL);
+        add_stdin_file(&w, o->stdin_filename);
     } else {
         for (uint32_t i = 0; i < o->paths.len; i++) walk_arg(&w, o->paths.items[i]);
     }
 
-    /* Drop files reached twice (overlapping PATHs, symlinks to files): keep
-     * one reached without a symlink if any, else the one reached first. */
+    /* Drop files reached twice (overlapping PATHs, symlinks to files, a file
+     * PATH met again by its project walk): keep the stdin or user-named copy,
+     * else one reached without a symlink, else the one reached first. */
     qsort(w.found.items, w.found.len, sizeof(found), cmp_found_id);
     uint32_t kept = 0;
     for (uint32_t i = 0; i < w.found.len; i++) {
@@ -446,18 +598,24 @@ void rl_discover(rl_project *project, const rl_options *o)
         w.found.items[kept++] = *f;
     }
     w.found.len = kept;
+    for (uint32_t i = 0; i < w.found.len; i++)
+        if (!w.found.items[i].reported)
+            w.found.items[i].path = tidy_context_path(a, cwd, w.found.items[i].path);
     qsort(w.found.items, w.found.len, sizeof(found), cmp_found_path);
 
-    char *cwd = current_dir();
     init_cache cache = {.arena = a};
     const char **roots = absolute_roots(a, cwd, &o->roots);
     for (uint32_t i = 0; i < w.found.len; i++) {
         const found *f = &w.found.items[i];
         /* The same missing PATH given twice is one error. */
-        if (i > 0 && strcmp(f->path, w.found.items[i - 1].path) == 0) continue;
+        if (i > 0 && strcmp(f->path, w.found.items[i - 1].path) == 0) {
+            rl_vec_last(&project->files)->reported |= f->reported;
+            continue;
+        }
         rl_file file = {
             .path = f->path,
-            .from_stdin = o->stdin_filename != NULL,
+            .from_stdin = f->from_stdin,
+            .reported = f->reported,
             .status = f->status,
             .error = f->error,
         };
@@ -468,4 +626,5 @@ void rl_discover(rl_project *project, const rl_options *o)
     free(cache.slots);
     free(cwd);
     rl_vec_release(&w.found);
+    rl_vec_release(&w.projects);
 }

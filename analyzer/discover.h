@@ -5,7 +5,14 @@
  * folders matched by --exclude (default: tool and virtualenv folders) and
  * --extend-exclude unless named as a PATH. Symlinks to directories are not
  * followed during the walk; symlinks to files are. Files reached twice (same
- * device and inode) are listed once. Nothing is opened for reading here. */
+ * device and inode) are listed once. Nothing is opened for reading here.
+ *
+ * Scope (SPEC "Files and scope"): everything reached from a directory PATH is
+ * reported. A file PATH (and --stdin-filename) is reported too, and the whole
+ * project holding it (nearest ancestor folder with pyproject.toml, setup.py,
+ * setup.cfg or .git) is walked the same way for context: those files feed the
+ * module graph but are not reported (rl_file.reported is false). Each project
+ * is walked once, and not at all when it is a directory PATH itself. */
 #ifndef RL_DISCOVER_H
 #define RL_DISCOVER_H
 
@@ -14,8 +21,9 @@
 #include "arena.h"
 #include "project.h"
 
-/* Appends the files reached from o->paths (or the one --stdin-filename file)
- * to project->files, sorted by path. Paths, module names and error messages
+/* Appends the files reached from o->paths (or the one --stdin-filename file,
+ * which has from_stdin set), with the projects around file PATHs, to
+ * project->files, sorted by path. Paths, module names and error messages
  * are allocated in project->arena. Input problems become entries with an error
  * status: a missing PATH or an unreadable folder is UNREADABLE (exit code 2),
  * a FIFO/device/socket named *.py is NOT_REGULAR. */
@@ -28,6 +36,23 @@ void rl_discover(rl_project *project, const rl_options *o);
  * Looks at the file system (__init__.py checks). The name is allocated in a. */
 const char *rl_module_name(rl_arena *a, const char *path, const rl_str_list *roots,
                            bool *is_package);
+
+/* The nearest folder holding the file at abs_path (absolute, normalized; its
+ * own folder first, then upwards) that contains pyproject.toml, setup.py,
+ * setup.cfg or .git, as an absolute path ("/" for the root), or NULL when
+ * there is none. Allocated in a. */
+const char *rl_project_root(rl_arena *a, const char *abs_path);
+
+/* The display prefix of the files found under the project folder abs_root,
+ * written the way the file PATH arg that led there is: absolute when arg is
+ * ("/w/proj/"), else relative to cwd (absolute) - "" for cwd itself, "src/"
+ * below it, "../" above it - with arg's leading "./" kept when the root is not
+ * above cwd. So `src/pkg/a.py` run from the project root gives context files
+ * `src/pkg/b.py`. (When the root is above cwd, rl_discover then shows context
+ * files inside cwd relative to it: `pkg/b.py`, not `../src/pkg/b.py`.)
+ * Allocated in a. */
+const char *rl_project_display_prefix(rl_arena *a, const char *cwd, const char *abs_root,
+                                      const char *arg);
 
 /* The absolute form of path with "." and ".." resolved lexically (symlinks
  * are not followed), relative to cwd when path is relative. Allocated in a. */

@@ -12,7 +12,9 @@
 #include "project.h"
 #include "util.h"
 
-/* How many files count as analyzed (status OK or SYNTAX_ERROR). */
+/* How many files count as analyzed: reported ones (rl_file.reported) with
+ * status OK or SYNTAX_ERROR. Files indexed only for context are not counted,
+ * nor listed in errors by the emitters. */
 uint32_t rl_files_analyzed(const rl_project *p);
 
 /* Text: each finding with its framed source line, help and notes, then a

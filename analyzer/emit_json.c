@@ -180,7 +180,7 @@ static void emit_errors(rl_strbuf *sb, const rl_project *p)
     bool any = false;
     for (uint32_t i = 0; i < p->files.len; i++) {
         const rl_file *f = &p->files.items[i];
-        if (f->status == RL_FILE_OK) continue;
+        if (f->status == RL_FILE_OK || !f->reported) continue;
         rl_strbuf_adds(sb, any ? ",\n" : "[\n");
         any = true;
         indent(sb, 2);

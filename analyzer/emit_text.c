@@ -299,7 +299,7 @@ static void emit_summary(rl_strbuf *sb, const rl_project *p, const rl_diags *d)
     }
     uint32_t errors = 0;
     for (uint32_t i = 0; i < p->files.len; i++)
-        if (p->files.items[i].status != RL_FILE_OK) errors++;
+        if (p->files.items[i].reported && p->files.items[i].status != RL_FILE_OK) errors++;
     uint32_t analyzed = rl_files_analyzed(p);
 
     if (total == 0) {
@@ -373,7 +373,7 @@ void rl_emit_text_errors(FILE *err, const rl_project *p, bool color)
     rl_strbuf sb = {0};
     for (uint32_t i = 0; i < p->files.len; i++) {
         const rl_file *f = &p->files.items[i];
-        if (f->status == RL_FILE_OK) continue;
+        if (f->status == RL_FILE_OK || !f->reported) continue;
         rl_strbuf_adds(&sb, st.bold);
         add_escaped_str(&sb, f->path);
         rl_strbuf_addf(&sb, "%s: %serror%s: ", st.reset, st.sev[RL_SEV_ERROR], st.reset);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modname.h"
 #include "registry.h"
 #include "rl_version.h"
 #include "util.h"
@@ -80,7 +81,10 @@ static const char help_text[] =
     "Usage: reloadlint [OPTIONS] [PATH]...\n"
     "\n"
     "Arguments:\n"
-    "  [PATH]...  Files or directories to analyze [default: .]\n"
+    "  [PATH]...  Files or directories to analyze [default: .]. For a file, the\n"
+    "             rest of its project (nearest folder with pyproject.toml,\n"
+    "             setup.py, setup.cfg or .git) is read as context, and only\n"
+    "             findings that touch the given files are reported\n"
     "\n"
     "Rule selection:\n"
     "      --select <CODES>          Enable only these rules: comma-separated codes or\n"
@@ -90,7 +94,9 @@ static const char help_text[] =
     "      --explain <CODE>          Show the documentation of a rule and exit\n"
     "      --assume-reloaded <MODULE>\n"
     "                                Treat MODULE as reloaded (impact analysis of a hot\n"
-    "                                reload); repeatable\n"
+    "                                reload): a dotted name, or `pkg.*` for a package\n"
+    "                                and everything below it; comma-separated,\n"
+    "                                repeatable\n"
     "\n"
     "File selection:\n"
     "      --root <DIR>              Import root that module names are relative to;\n"
@@ -175,10 +181,11 @@ bool rl_parse_size(const char *s, uint64_t *out)
     return true;
 }
 
-/* Splits a comma-separated glob list into list (strings in the options arena).
- * Blank items are dropped; a trailing "/" is removed ("build/" means the
- * folder, which is what a name match does anyway). */
-static void split_globs(rl_options *o, rl_str_list *list, const char *s)
+/* Splits a comma-separated list into list (strings in the options arena),
+ * trimming blanks around items and dropping blank items. For globs
+ * (strip_slash) a trailing "/" is removed too ("build/" means the folder,
+ * which is what a name match does anyway). */
+static void split_list(rl_options *o, rl_str_list *list, const char *s, bool strip_slash)
 {
     while (*s) {
         const char *end = strchr(s, ',');
@@ -186,10 +193,15 @@ static void split_globs(rl_options *o, rl_str_list *list, const char *s)
         const char *a = s, *b = end;
         while (a < b && (*a == ' ' || *a == '\t')) a++;
         while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
-        while (b - a > 1 && b[-1] == '/') b--;
+        while (strip_slash && b - a > 1 && b[-1] == '/') b--;
         if (b > a) rl_vec_push(list, rl_arena_strndup(&o->arena, a, (size_t)(b - a)));
         s = *end ? end + 1 : end;
     }
+}
+
+static void split_globs(rl_options *o, rl_str_list *list, const char *s)
+{
+    split_list(o, list, s, true);
 }
 
 /* ---- informational actions ---------------------------------------------- */
@@ -314,6 +326,29 @@ static int check_directory(const char *opt, const char *path)
     return 0;
 }
 
+/* --assume-reloaded MODULE[,MODULE...]: each item (blanks around it trimmed)
+ * must be a dotted module name, optionally ending in ".*"; the items are kept
+ * as written, in order, in o->assume_reloaded. */
+static int add_assume_reloaded(rl_options *o, const char *v)
+{
+    uint32_t before = o->assume_reloaded.len;
+    rl_str_list items = {0};
+    split_list(o, &items, v, false);
+    int rc = 0;
+    for (uint32_t i = 0; i < items.len && rc == 0; i++) {
+        if (rl_is_valid_module_pattern(items.items[i]))
+            rl_vec_push(&o->assume_reloaded, items.items[i]);
+        else
+            rc = usage_error("invalid module `%s` for --assume-reloaded (expected a dotted "
+                             "name such as `pkg.mod`, or `pkg.*` for a package and all below "
+                             "it)", items.items[i]);
+    }
+    if (rc == 0 && o->assume_reloaded.len == before)
+        rc = usage_error("--assume-reloaded needs a module name");
+    rl_vec_release(&items);
+    return rc;
+}
+
 /* Returns 1 when --help/--version was printed, -1 on error, 0 otherwise. */
 static int apply_option(rl_options *o, parse_state *ps, const opt_def *d, const char *v)
 {
@@ -346,10 +381,7 @@ static int apply_option(rl_options *o, parse_state *ps, const opt_def *d, const 
         if (check_directory("--root", v) < 0) return -1;
         rl_vec_push(&o->roots, v);
         return 0;
-    case OPT_ASSUME_RELOADED:
-        if (!*v) return usage_error("--assume-reloaded needs a module name");
-        rl_vec_push(&o->assume_reloaded, v);
-        return 0;
+    case OPT_ASSUME_RELOADED: return add_assume_reloaded(o, v);
     case OPT_EXIT_ZERO: o->exit_zero = true; return 0;
     case OPT_JOBS:
         if (!parse_uint(v, &n) || n > RL_MAX_JOBS)

@@ -121,6 +121,28 @@ void rl_diags_suppress(rl_diags *d, const rl_project *p)
     }
 }
 
+static bool file_reported(const rl_project *p, uint32_t file)
+{
+    if (file >= p->files.len) RL_BUG("location in file %u of %u", file, p->files.len);
+    return p->files.items[file].reported;
+}
+
+static bool concerns_reported_file(const rl_project *p, const rl_diag *d)
+{
+    if (file_reported(p, d->file)) return true;
+    for (uint32_t i = 0; i < d->nrelated; i++)
+        if (file_reported(p, d->related[i].file)) return true;
+    return false;
+}
+
+void rl_diags_scope(rl_diags *d, const rl_project *p)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < d->items.len; i++)
+        if (concerns_reported_file(p, &d->items.items[i])) d->items.items[kept++] = d->items.items[i];
+    d->items.len = kept;
+}
+
 void rl_diags_filter(rl_diags *d, const rl_rule_set *selected)
 {
     uint32_t kept = 0;

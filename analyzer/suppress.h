@@ -35,6 +35,13 @@ bool rl_noqa_covers(const char *codes, const char *code);
 /* Marks each finding whose start line carries a noqa covering its rule. */
 void rl_diags_suppress(rl_diags *d, const rl_project *p);
 
+/* Drops findings that concern no reported file (SPEC "Files and scope"): a
+ * finding is kept when its own file or the file of any related location is
+ * reported (rl_file.reported). Context files are indexed around a file PATH
+ * so that a change in the given file can be shown where it makes another
+ * file stale; their other findings are not the user's question. */
+void rl_diags_scope(rl_diags *d, const rl_project *p);
+
 /* Drops findings of rules that are not selected. */
 void rl_diags_filter(rl_diags *d, const rl_rule_set *selected);
 

@@ -1,5 +1,6 @@
 /* test_discover.c - the walk (order, skipped folders, explicit PATHs,
- * duplicates, errors) and module naming, on a temporary tree. */
+ * duplicates, errors), whole-project indexing around file PATHs, and module
+ * naming, on a temporary tree. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -286,6 +287,290 @@ static void test_excludes(void **state)
     rl_options_release(&o);
 }
 
+/* ---- whole-project indexing for file PATHs ---------------------------------------- */
+
+static void write_files(const char *const *paths)
+{
+    for (; *paths; paths++) write_file(*paths);
+}
+
+static void make_dirs(const char *const *paths)
+{
+    for (; *paths; paths++) make_dir(*paths);
+}
+
+/* proj/      pyproject.toml  src/pkg/{__init__,a,b}.py  tools/t.py
+ *            .venv/v.py (skipped)  sub/setup.py  sub/x.py (a nested project)
+ * proj2/     .git (a file, as in a worktree)  m.py */
+static void make_projects(void)
+{
+    make_dirs((const char *[]){"proj", "proj/src", "proj/src/pkg", "proj/tools", "proj/.venv",
+                               "proj/sub", "proj2", NULL});
+    write_files((const char *[]){"proj/pyproject.toml", "proj/src/pkg/__init__.py",
+                                 "proj/src/pkg/a.py", "proj/src/pkg/b.py", "proj/tools/t.py",
+                                 "proj/.venv/v.py", "proj/sub/setup.py", "proj/sub/x.py",
+                                 "proj2/.git", "proj2/m.py", NULL});
+}
+
+static void expect_reported(const result *r, const char *path, bool reported)
+{
+    const rl_file *f = find(r, path);
+    if (!f) fail_msg("`%s` was not discovered", path);
+    if (f->reported != reported)
+        fail_msg("`%s`: reported is %d, expected %d", path, f->reported, reported);
+}
+
+static void test_file_path_indexes_project(void **state)
+{
+    (void)state;
+    make_projects();
+    result r;
+    /* The given file is reported; the rest of its project (nearest marker:
+     * proj/pyproject.toml) is context, shown the way the argument is written;
+     * tool folders stay skipped; the nested project proj/sub is walked as a
+     * folder of proj (its own marker matters only for files given inside it). */
+    run(&r, (const char *[]){"proj/src/pkg/a.py", NULL}, NULL);
+    expect_paths(&r, (const char *[]){"proj/src/pkg/__init__.py", "proj/src/pkg/a.py",
+                                      "proj/src/pkg/b.py", "proj/sub/setup.py", "proj/sub/x.py",
+                                      "proj/tools/t.py", NULL});
+    expect_reported(&r, "proj/src/pkg/a.py", true);
+    expect_reported(&r, "proj/src/pkg/b.py", false);
+    expect_reported(&r, "proj/tools/t.py", false);
+    expect_module(&r, "proj/src/pkg/a.py", "pkg.a", false); /* src/ layout */
+    expect_module(&r, "proj/src/pkg/b.py", "pkg.b", false);
+    expect_module(&r, "proj/src/pkg/__init__.py", "pkg", true);
+    expect_module(&r, "proj/tools/t.py", "t", false);
+    release(&r);
+
+    /* Two files of one project: walked once, both reported, no duplicates. */
+    run(&r, (const char *[]){"proj/tools/t.py", "proj/src/pkg/a.py", NULL}, NULL);
+    assert_int_equal(r.p.files.len, 6);
+    expect_reported(&r, "proj/tools/t.py", true);
+    expect_reported(&r, "proj/src/pkg/a.py", true);
+    expect_reported(&r, "proj/src/pkg/b.py", false);
+    release(&r);
+
+    /* The nearest marker wins: proj/sub has its own setup.py. */
+    run(&r, (const char *[]){"proj/sub/x.py", NULL}, NULL);
+    expect_paths(&r, (const char *[]){"proj/sub/setup.py", "proj/sub/x.py", NULL});
+    release(&r);
+
+    /* Files of two projects: each indexed; `.git` may be a plain file. */
+    run(&r, (const char *[]){"proj2/m.py", "proj/sub/x.py", NULL}, NULL);
+    expect_paths(&r, (const char *[]){"proj/sub/setup.py", "proj/sub/x.py", "proj2/m.py", NULL});
+    expect_reported(&r, "proj/sub/setup.py", false);
+    release(&r);
+
+    /* A folder PATH is reported whole; a file PATH inside it changes nothing. */
+    run(&r, (const char *[]){"proj/src/pkg/a.py", "proj", NULL}, NULL);
+    assert_int_equal(r.p.files.len, 6);
+    for (uint32_t i = 0; i < r.p.files.len; i++) assert_true(r.p.files.items[i].reported);
+    release(&r);
+
+    /* "./" style is kept for context files. */
+    run(&r, (const char *[]){"./proj/tools/t.py", NULL}, NULL);
+    expect_reported(&r, "./proj/tools/t.py", true);
+    expect_reported(&r, "./proj/src/pkg/b.py", false);
+    release(&r);
+    remove_tree("proj");
+    remove_tree("proj2");
+}
+
+static void test_file_path_display(void **state)
+{
+    tree *t = *state;
+    make_projects();
+    result r;
+    /* Absolute argument: absolute context paths. */
+    char abs_arg[256];
+    snprintf(abs_arg, sizeof abs_arg, "%s/proj/tools/t.py", t->dir);
+    run(&r, (const char *[]){abs_arg, NULL}, NULL);
+    char abs_b[256];
+    snprintf(abs_b, sizeof abs_b, "%s/proj/src/pkg/b.py", t->dir);
+    expect_reported(&r, abs_arg, true);
+    expect_reported(&r, abs_b, false);
+    expect_module(&r, abs_b, "pkg.b", false);
+    release(&r);
+
+    /* Run from inside the project: files above the current folder get "../",
+     * files inside it are shown relative to it, as a user would write them. */
+    assert_int_equal(chdir("proj/src"), 0);
+    run(&r, (const char *[]){"pkg/a.py", NULL}, NULL);
+    expect_paths(&r, (const char *[]){"../sub/setup.py", "../sub/x.py", "../tools/t.py",
+                                      "pkg/__init__.py", "pkg/a.py", "pkg/b.py", NULL});
+    expect_reported(&r, "pkg/a.py", true);
+    expect_module(&r, "pkg/b.py", "pkg.b", false);
+    expect_module(&r, "../tools/t.py", "t", false);
+    release(&r);
+    assert_int_equal(chdir(t->dir), 0);
+    remove_tree("proj");
+    remove_tree("proj2");
+}
+
+static void test_file_path_without_project(void **state)
+{
+    tree *t = *state;
+    rl_arena a = {0};
+    /* Only meaningful when nothing above the temporary folder is a project. */
+    if (rl_project_root(&a, rl_path_absolute(&a, "/", t->dir)) == NULL) {
+        result r;
+        run(&r, (const char *[]){"nopkg/c.py", NULL}, NULL);
+        expect_paths(&r, (const char *[]){"nopkg/c.py", NULL});
+        expect_reported(&r, "nopkg/c.py", true);
+        release(&r);
+    }
+    rl_arena_release(&a);
+}
+
+static void test_stdin_in_project(void **state)
+{
+    (void)state;
+    make_projects();
+    result r;
+    memset(&r, 0, sizeof r);
+    rl_options_init(&r.o);
+    rl_vec_push(&r.o.paths, ".");
+    r.o.stdin_filename = "proj/src/pkg/a.py";
+    r.p.options = &r.o;
+    rl_discover(&r.p, &r.o);
+    /* The stdin copy replaces the file on disk within its project; PATHs are
+     * not walked. */
+    assert_int_equal(r.p.files.len, 6);
+    const rl_file *f = find(&r, "proj/src/pkg/a.py");
+    assert_non_null(f);
+    assert_true(f->from_stdin);
+    assert_true(f->reported);
+    for (uint32_t i = 0; i < r.p.files.len; i++)
+        if (&r.p.files.items[i] != f) {
+            assert_false(r.p.files.items[i].from_stdin);
+            assert_false(r.p.files.items[i].reported);
+        }
+    release(&r);
+
+    /* A path that does not exist yet (an unsaved buffer): still one file. */
+    memset(&r, 0, sizeof r);
+    rl_options_init(&r.o);
+    r.o.stdin_filename = "proj/src/pkg/new.py";
+    r.p.options = &r.o;
+    rl_discover(&r.p, &r.o);
+    assert_int_equal(r.p.files.len, 7);
+    assert_true(find(&r, "proj/src/pkg/new.py")->from_stdin);
+    expect_module(&r, "proj/src/pkg/new.py", "pkg.new", false);
+    release(&r);
+    remove_tree("proj");
+    remove_tree("proj2");
+}
+
+static void test_project_root_and_prefix(void **state)
+{
+    (void)state;
+    rl_arena a = {0};
+    make_projects();
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *abs = rl_path_absolute(&a, cwd, "proj/src/pkg/a.py");
+    const char *root = rl_project_root(&a, abs);
+    assert_non_null(root);
+    assert_string_equal(root, rl_path_absolute(&a, cwd, "proj"));
+    assert_string_equal(rl_project_root(&a, rl_path_absolute(&a, cwd, "proj/sub/x.py")),
+                        rl_path_absolute(&a, cwd, "proj/sub"));
+    /* The file's own folder counts. */
+    assert_string_equal(rl_project_root(&a, rl_path_absolute(&a, cwd, "proj2/m.py")),
+                        rl_path_absolute(&a, cwd, "proj2"));
+    remove_tree("proj");
+    remove_tree("proj2");
+
+    /* Display prefixes (pure): relative to cwd unless the argument is absolute. */
+    assert_string_equal(rl_project_display_prefix(&a, "/w/p", "/w/p", "a.py"), "");
+    assert_string_equal(rl_project_display_prefix(&a, "/w/p", "/w/p", "./a.py"), "./");
+    assert_string_equal(rl_project_display_prefix(&a, "/w", "/w/p", "p/src/a.py"), "p/");
+    assert_string_equal(rl_project_display_prefix(&a, "/w", "/w/p", "./p/a.py"), "./p/");
+    assert_string_equal(rl_project_display_prefix(&a, "/w/p/src", "/w/p", "pkg/a.py"), "../");
+    assert_string_equal(rl_project_display_prefix(&a, "/w/p/src", "/w/p", "./a.py"), "../");
+    assert_string_equal(rl_project_display_prefix(&a, "/w/x", "/w/xy", "../xy/a.py"), "../xy/");
+    assert_string_equal(rl_project_display_prefix(&a, "/w/x/y", "/", "a.py"), "../../../");
+    assert_string_equal(rl_project_display_prefix(&a, "/", "/w", "w/a.py"), "w/");
+    assert_string_equal(rl_project_display_prefix(&a, "/w", "/w/p", "/w/p/a.py"), "/w/p/");
+    assert_string_equal(rl_project_display_prefix(&a, "/w", "/", "/a.py"), "/");
+    rl_arena_release(&a);
+}
+
+/* ---- module naming layouts (SPEC "Module model") ------------------------------------ */
+
+static const char *name_of(rl_arena *a, const char *path, const char *const *roots, bool *pkg)
+{
+    rl_str_list list = {0};
+    for (; roots && *roots; roots++) rl_vec_push(&list, *roots);
+    const char *name = rl_module_name(a, path, &list, pkg);
+    rl_vec_release(&list);
+    return name;
+}
+
+static void test_module_naming_layouts(void **state)
+{
+    (void)state;
+    make_dirs((const char *[]){"lay", "lay/src", "lay/src/app", "lay/src/app/core", "lay/lib",
+                               "lay/lib/util", "lay/ns", "lay/ns/company", "lay/ns/company/tool",
+                               "lay/ns/company/pkg", NULL});
+    write_files((const char *[]){"lay/src/app/__init__.py", "lay/src/app/core/__init__.py",
+                                 "lay/src/app/core/deep.py", "lay/lib/util/helpers.py",
+                                 "lay/ns/company/tool/run.py", "lay/ns/company/pkg/__init__.py",
+                                 "lay/ns/company/pkg/m.py", NULL});
+    rl_arena a = {0};
+    bool pkg = false;
+
+    /* src layout and nested packages: walk up while __init__.py exists;
+     * src/ has none, so it is the import root. */
+    assert_string_equal(name_of(&a, "lay/src/app/core/deep.py", NULL, &pkg), "app.core.deep");
+    assert_false(pkg);
+    /* __init__.py names its package. */
+    assert_string_equal(name_of(&a, "lay/src/app/core/__init__.py", NULL, &pkg), "app.core");
+    assert_true(pkg);
+    assert_string_equal(name_of(&a, "lay/src/app/__init__.py", NULL, &pkg), "app");
+    assert_true(pkg);
+
+    /* Namespace packages (PEP 420): without --root a folder lacking
+     * __init__.py ends the name; under --root every folder is a component. */
+    assert_string_equal(name_of(&a, "lay/ns/company/tool/run.py", NULL, &pkg), "run");
+    const char *ns_root[] = {"lay/ns", NULL};
+    assert_string_equal(name_of(&a, "lay/ns/company/tool/run.py", ns_root, &pkg),
+                        "company.tool.run");
+    assert_string_equal(name_of(&a, "lay/ns/company/pkg/m.py", ns_root, &pkg), "company.pkg.m");
+    assert_string_equal(name_of(&a, "lay/ns/company/pkg/__init__.py", ns_root, &pkg),
+                        "company.pkg");
+    assert_true(pkg);
+
+    /* Two roots: each file is named from the root that holds it; a file
+     * under neither falls back to the __init__.py rule. */
+    const char *two[] = {"lay/src", "./lay/lib", NULL};
+    assert_string_equal(name_of(&a, "lay/src/app/core/deep.py", two, &pkg), "app.core.deep");
+    assert_string_equal(name_of(&a, "lay/lib/util/helpers.py", two, &pkg), "util.helpers");
+    assert_string_equal(name_of(&a, "lay/ns/company/pkg/m.py", two, &pkg), "pkg.m");
+    /* Nested roots: the deepest wins. */
+    const char *nested[] = {"lay", "lay/src", NULL};
+    assert_string_equal(name_of(&a, "lay/src/app/core/deep.py", nested, &pkg), "app.core.deep");
+    assert_string_equal(name_of(&a, "lay/lib/util/helpers.py", nested, &pkg), "lib.util.helpers");
+
+    /* Discovery names files the same way whether they are reached from a
+     * folder PATH or as context of a file PATH (consistent across a project). */
+    write_file("lay/setup.cfg");
+    result r;
+    run(&r, (const char *[]){"lay/src/app/core/deep.py", NULL}, ns_root);
+    expect_reported(&r, "lay/src/app/core/deep.py", true);
+    expect_module(&r, "lay/src/app/core/deep.py", "app.core.deep", false);
+    expect_module(&r, "lay/ns/company/tool/run.py", "company.tool.run", false);
+    expect_module(&r, "lay/lib/util/helpers.py", "helpers", false);
+    release(&r);
+    run(&r, (const char *[]){"lay", NULL}, ns_root);
+    expect_module(&r, "lay/src/app/core/deep.py", "app.core.deep", false);
+    expect_module(&r, "lay/ns/company/tool/run.py", "company.tool.run", false);
+    expect_module(&r, "lay/lib/util/helpers.py", "helpers", false);
+    release(&r);
+
+    rl_arena_release(&a);
+    remove_tree("lay");
+}
+
 static void test_path_absolute(void **state)
 {
     (void)state;
@@ -307,6 +592,12 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_excludes),
         cmocka_unit_test(test_path_absolute),
+        cmocka_unit_test(test_file_path_indexes_project),
+        cmocka_unit_test(test_file_path_display),
+        cmocka_unit_test(test_file_path_without_project),
+        cmocka_unit_test(test_stdin_in_project),
+        cmocka_unit_test(test_project_root_and_prefix),
+        cmocka_unit_test(test_module_naming_layouts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -174,13 +174,14 @@ static void report_init(report *r)
     static const char src[] = "import importlib\n\timportlib.reload(m)  # x\n";
     rl_file a = {
         .path = "a\x1b.py", .module = "a", .status = RL_FILE_OK, .from_stdin = true,
+        .reported = true,
         .source = src, .source_len = sizeof src - 1,
     };
     rl_file b = {.path = "b.py", .module = "b", .status = RL_FILE_SYNTAX_ERROR,
-                 .error = "syntax error at line 3"};
+                 .reported = true, .error = "syntax error at line 3"};
     rl_vec_push(&b.facts.syntax_errors, ((rl_syntax_error){3, 1}));
     rl_file c = {.path = "c.py", .module = "c", .status = RL_FILE_UNREADABLE,
-                 .error = "cannot read: Permission denied"};
+                 .reported = true, .error = "cannot read: Permission denied"};
     rl_vec_push(&r->project.files, a);
     rl_vec_push(&r->project.files, b);
     rl_vec_push(&r->project.files, c);

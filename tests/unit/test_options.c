@@ -232,6 +232,31 @@ static void test_usage_errors(void **state)
     rl_options_release(&o);
 }
 
+static void test_assume_reloaded(void **state)
+{
+    (void)state;
+    rl_options o;
+    /* Repeatable and comma-separated; blanks trimmed; order kept. */
+    assert_int_equal(PARSE(&o, "--assume-reloaded", "pkg.config, app.*", "--assume-reloaded=m",
+                           "--assume-reloaded", "_priv.x_2,"),
+                     0);
+    assert_int_equal(o.assume_reloaded.len, 4);
+    assert_string_equal(o.assume_reloaded.items[0], "pkg.config");
+    assert_string_equal(o.assume_reloaded.items[1], "app.*");
+    assert_string_equal(o.assume_reloaded.items[2], "m");
+    assert_string_equal(o.assume_reloaded.items[3], "_priv.x_2");
+    rl_options_release(&o);
+
+    const char *bad[] = {"", " , ", "*", ".*", "pkg.", ".pkg", "a..b", "pkg*", "pkg.*.a",
+                         "pkg/", "pkg/a", "1st", "a.2b", "a-b", "a b", "ok,bad-one"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *args[] = {"reloadlint", "--assume-reloaded", bad[i], NULL};
+        if (parse_args(&o, args) != -1)
+            fail_msg("expected a usage error for --assume-reloaded `%s`", bad[i]);
+        rl_options_release(&o);
+    }
+}
+
 static void test_parse_size(void **state)
 {
     (void)state;
@@ -263,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_config_and_root),
         cmocka_unit_test(test_informational),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_assume_reloaded),
         cmocka_unit_test(test_parse_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
