@@ -1,7 +1,9 @@
 /* project.h - one run: the options, the files reached, their facts, and the
  * findings. The pipeline (run.c) reads top to bottom:
- *   discover files -> per file in parallel: read, parse, extract facts, free
- *   the tree -> resolve names -> run rules on facts -> suppress, filter, sort
+ *   discover files (and, for file PATHs, the rest of their project as context)
+ *   -> per file in parallel: read, parse, extract facts, free the tree,
+ *   resolve names, pair removals with imports -> module graph -> run rules on
+ *   facts -> suppress, keep findings touching reported files, filter, sort
  *   -> emit. */
 #ifndef RL_PROJECT_H
 #define RL_PROJECT_H
