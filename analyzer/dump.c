@@ -59,6 +59,9 @@ static const char *event_kind_name(rl_event_kind k)
     case RL_EV_IMPORT: return "IMPORT";
     case RL_EV_CALL: return "CALL";
     case RL_EV_FROM_IMP: return "FROM_IMP";
+    case RL_EV_MUTATE: return "MUTATE";
+    case RL_EV_ATTR_ASSIGN: return "ATTR_ASSIGN";
+    case RL_EV_DECORATOR: return "DECORATOR";
     }
     return "?";
 }
@@ -118,6 +121,7 @@ static const char *resolved_name(rl_resolved r)
     case RL_RES_DUNDER_IMPORT: return "__import__";
     case RL_RES_IMPORT: return "import";
     case RL_RES_MODULE_ARG_CALL: return "module-arg-call";
+    case RL_RES_EFFECT: return "effect";
     }
     return "?";
 }
@@ -318,6 +322,16 @@ static void dump_event(rl_strbuf *sb, const rl_event *e)
         rl_strbuf_adds(sb, " modules=");
         str_list(sb, e->modules, e->nmodules);
         break;
+    case RL_EV_MUTATE:
+    case RL_EV_ATTR_ASSIGN:
+    case RL_EV_DECORATOR:
+        rl_strbuf_adds(sb, " of=");
+        quoted(sb, e->ref);
+        if (e->target) {
+            rl_strbuf_adds(sb, " name=");
+            quoted(sb, e->target);
+        }
+        break;
     case RL_EV_BRANCH:
     case RL_EV_ARM:
     case RL_EV_LOOP:
@@ -327,6 +341,11 @@ static void dump_event(rl_strbuf *sb, const rl_event *e)
         break;
     }
     if (e->type_checking) rl_strbuf_adds(sb, " type-checking");
+    if (e->guarded) rl_strbuf_adds(sb, " guarded");
+    if (e->callee) {
+        rl_strbuf_adds(sb, " resolved=");
+        quoted(sb, e->callee);
+    }
     if (e->what != RL_RES_NONE || e->ntargets || e->nremovals) {
         rl_strbuf_addf(sb, " => %s", resolved_name(e->what));
         if (e->ntargets) {

@@ -51,7 +51,8 @@ const TSLanguage *tree_sitter_python(void);
     X(generator_expression) X(for_in_clause) X(if_clause)                  \
     X(integer) X(float) X(true) X(false) X(none) X(unary_operator)         \
     X(not_operator) X(boolean_operator) X(comparison_operator)             \
-    X(ellipsis) X(binary_operator) X(print_statement) X(exec_statement)
+    X(ellipsis) X(binary_operator) X(print_statement) X(exec_statement)   \
+    X(decorator)
 
 #define RL_FIELDS(X)                                                        \
     X(name) X(alias) X(module_name) X(body) X(parameters) X(value)          \
@@ -136,6 +137,7 @@ typedef struct walker {
     uint32_t cond_depth;     /* >0: inside if/try/loop/with of the current scope */
     uint32_t try_depth;
     uint32_t handler_depth;  /* inside an except clause */
+    uint32_t guard_depth;    /* inside `if x not in y:`-style idempotence guards */
     bool type_checking;
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
@@ -230,6 +232,36 @@ static const char *dotted(walker *w, TSNode n)
     return out;
 }
 
+/* Like dotted(), but a call may stand in the chain: `logging.getLogger("x")`
+ * -> "logging.getLogger()", `threading.Thread(...).start` ->
+ * "threading.Thread().start". Resolution treats "()" as part of the name. */
+static bool chain_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
+{
+    if (depth > 16) return false;
+    if (is(n, sym.s_call)) {
+        if (!chain_into(w, field(n, fld.function), sb, depth + 1)) return false;
+        rl_strbuf_adds(sb, "()");
+        return true;
+    }
+    if (is(n, sym.s_attribute)) {
+        TSNode obj = field(n, fld.object), attr = field(n, fld.attribute);
+        if (ts_node_is_null(attr) || !chain_into(w, obj, sb, depth + 1)) return false;
+        rl_strbuf_addc(sb, '.');
+        return dotted_into(w, attr, sb, depth + 1);
+    }
+    return dotted_into(w, n, sb, depth + 1);
+}
+
+static const char *dotted_chain(walker *w, TSNode n)
+{
+    if (ts_node_is_null(n)) return NULL;
+    rl_strbuf sb = {0};
+    const char *out = NULL;
+    if (chain_into(w, n, &sb, 0) && sb.len) out = rl_arena_strndup(A(w), sb.data, sb.len);
+    rl_strbuf_release(&sb);
+    return out;
+}
+
 static const char *last_component(const char *d)
 {
     const char *dot = strrchr(d, '.');
@@ -311,8 +343,32 @@ static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
 {
     const char *d = dotted(w, n);
     if (!d || (need_dot && !strchr(d, '.'))) return;
-    rl_ref r = {kind, w->scope, d, NULL, false, span_of(w, n)};
+    rl_ref r = {kind, w->scope, d, NULL, NULL, false, span_of(w, n)};
     rl_vec_push(&w->f->refs, r);
+}
+
+/* A statement that may change state outside its module (RL401, RL402). */
+static void add_effect(walker *w, rl_event_kind kind, const char *ref, const char *name, TSNode at)
+{
+    if (!ref) return;
+    rl_event *e = add_event(w, kind, at);
+    e->ref = ref;
+    e->target = name;
+    e->guarded = w->guard_depth > 0;
+}
+
+/* Methods that add to a container or a registry: repeating them on reload
+ * registers twice. (setdefault is idempotent and not here.) */
+static bool is_mutating_method(const char *m)
+{
+    static const char *const names[] = {
+        "append", "extend", "insert", "add", "update", "register", "connect", "subscribe",
+        "addHandler", "addFilter", "add_handler", "appendleft", "extendleft", "setLevel",
+        "__setitem__", "add_route", "add_url_rule", "listen",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(m, names[i]) == 0) return true;
+    return false;
 }
 
 /* C, M.C, or a (possibly parenthesized) tuple of them. */
@@ -722,15 +778,41 @@ static void visit_patch_dict(walker *w, TSNode call, TSNode args)
     rl_vec_last(&w->f->events)->target_kind = absolute ? RL_TARGET_STRING : RL_TARGET_NAME;
 }
 
+/* Calls whose receiver is itself a call: `logging.getLogger().addHandler(h)`,
+ * `threading.Thread(target=f).start()`. */
+static void visit_chained_call(walker *w, TSNode n, TSNode fn)
+{
+    if (!is(fn, sym.s_attribute)) return;
+    const char *receiver = dotted_chain(w, field(fn, fld.object));
+    const char *method = text_of(w, field(fn, fld.attribute));
+    if (!receiver) return;
+    if (is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
+    if (w->flow == 0) {
+        rl_event *e = add_event(w, RL_EV_CALL, n);
+        e->ref = rl_arena_printf(A(w), "%s.%s", receiver, method);
+        e->target_kind = RL_TARGET_NONE;
+        e->guarded = w->guard_depth > 0;
+    }
+}
+
 static void visit_call(walker *w, TSNode n)
 {
     TSNode fn = field(n, fld.function), args = field(n, fld.arguments);
     const char *callee = dotted(w, fn);
-    if (!callee || !is(args, sym.s_argument_list)) return;
+    if (!is(args, sym.s_argument_list)) return;
+    if (!callee) {
+        visit_chained_call(w, n, fn);
+        return;
+    }
     const char *method = last_component(callee);
     bool has_receiver = method != callee;
     const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
 
+    if (has_receiver && is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
+    if (!has_receiver && strcmp(callee, "setattr") == 0) {
+        const char *attr = string_value(w, nth_positional(args, 1));
+        add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, nth_positional(args, 0)), attr ? attr : "?", n);
+    }
     if (!has_receiver && (strcmp(callee, "isinstance") == 0 || strcmp(callee, "issubclass") == 0))
         add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
                        nth_positional(args, 1));
@@ -741,11 +823,13 @@ static void visit_call(walker *w, TSNode n)
        nothing of interest before the file's facts are kept. */
     TSNode first = nth_positional(args, 0);
     bool name_arg = is(first, sym.s_identifier) || is(first, sym.s_attribute);
-    if (!has_receiver || name_arg || strcmp(method, "reload") == 0 ||
+    /* module-level calls are all kept: RL401 judges what they register */
+    if (!has_receiver || name_arg || w->flow == 0 || strcmp(method, "reload") == 0 ||
         strcmp(method, "reload_module") == 0 || strcmp(method, "import_module") == 0 ||
         strcmp(method, "__import__") == 0) {
         rl_event *e = add_event(w, RL_EV_CALL, n);
         e->ref = callee;
+        e->guarded = w->guard_depth > 0;
         TSNode a0 = nth_positional(args, 0);
         if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, strcmp(method, "reload") == 0 ? "module" : "name");
         if (ts_node_is_null(a0)) {
@@ -920,7 +1004,12 @@ static void visit_assignment(walker *w, TSNode n)
             const char *container = dotted(w, field(target, fld.value));
             if (container && may_be_sys_modules(container))
                 container_op(w, t, container, RL_OP_SETITEM, field(target, fld.subscript));
+            add_effect(w, RL_EV_MUTATE, container, "__setitem__", t);
             visit(w, field(target, fld.subscript));
+        } else if (is(target, sym.s_attribute)) {
+            add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, field(target, fld.object)),
+                       text_of(w, field(target, fld.attribute)), t);
+            visit(w, field(target, fld.object));
         } else {
             uint32_t before = w->f->bindings.len;
             bind_target(w, target, kind, v, 0);
@@ -973,7 +1062,11 @@ static void visit_parameter_defaults(walker *w, TSNode params)
     for (uint32_t i = 0; i < c; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter)) {
+            uint32_t before = w->f->refs.len;
             add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), true);
+            TSNode pname = field(p, fld.name);
+            if (w->f->refs.len > before && is(pname, sym.s_identifier))
+                rl_vec_last(&w->f->refs)->param = text_of(w, pname);
             visit(w, field(p, fld.value));
         }
     }
@@ -1019,6 +1112,17 @@ static void visit_class(walker *w, TSNode n)
     add_binding(w, RL_BIND_CLASS, cname, NULL, name);
 }
 
+/* `if h not in logger.handlers:`, `if p not in sys.path:`, `if not hasattr(...)`,
+ * `if _installed is None:`, `if not _done:`: the body runs once however often
+ * the module is reloaded (or at least checks first). */
+static bool is_idempotence_guard(walker *w, TSNode cond)
+{
+    if (ts_node_is_null(cond)) return false;
+    const char *t = text_of(w, cond);
+    return strstr(t, " not in ") || strncmp(t, "not ", 4) == 0 || strstr(t, " is None") ||
+           strstr(t, "hasattr(");
+}
+
 static bool is_type_checking(walker *w, TSNode cond)
 {
     const char *d = dotted(w, cond);
@@ -1034,7 +1138,10 @@ static void visit_if(walker *w, TSNode n)
     bool saved_tc = w->type_checking;
     if (is_type_checking(w, cond)) w->type_checking = true;
     bool constrained = push_constraint(w, cond);
+    bool guard = is_idempotence_guard(w, cond);
+    w->guard_depth += guard;
     visit_conditional(w, field(n, fld.consequence));
+    w->guard_depth -= guard;
     if (constrained) w->constraints.len--;
     w->type_checking = saved_tc;
     bool has_else = false;
@@ -1297,6 +1404,17 @@ static void visit(walker *w, TSNode n)
         marker(w, RL_EV_EXIT);
     } else if (s == sym.s_break_statement || s == sym.s_continue_statement) {
         marker(w, RL_EV_JUMP);
+    } else if (s == sym.s_augmented_assignment) {
+        TSNode left = field(n, fld.left);
+        if (is(left, sym.s_subscript)) left = field(left, fld.value);
+        const char *d = dotted(w, left);
+        if (d && strchr(d, '.')) add_effect(w, RL_EV_MUTATE, d, "+=", n);
+        visit_children(w, n);
+    } else if (s == sym.s_decorator) {
+        TSNode expr = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
+        add_effect(w, RL_EV_DECORATOR, dotted(w, is(expr, sym.s_call) ? field(expr, fld.function) : expr),
+                   NULL, n);
+        visit_children(w, n);
     } else if (s == sym.s_comparison_operator) {
         visit_type_check(w, n);
         visit_children(w, n);

@@ -10,6 +10,7 @@ void rl_file_facts_release(rl_file_facts *f)
     rl_vec_release(&f->bindings);
     rl_vec_release(&f->events);
     rl_vec_release(&f->refs);
+    rl_vec_release(&f->calls);
     rl_vec_release(&f->syntax_errors);
     rl_vec_release(&f->noqa);
     rl_arena_release(&f->arena);

@@ -93,6 +93,7 @@ typedef struct rl_ref {
     rl_ref_kind kind;
     uint32_t scope;
     const char *dotted;  /* the referenced name as written */
+    const char *param;   /* DEFAULT_ARG: the parameter it is the default of */
     const char *qual;    /* what it resolved to (model.c); NULL when local or unknown */
     bool via_import;     /* the head name is bound by an import */
     rl_span span;
@@ -118,6 +119,10 @@ typedef enum rl_event_kind {
     RL_EV_IMPORT,       /* import statement: modules[] are the absolute names it loads */
     RL_EV_CALL,         /* a call whose callee may be a reload or import function */
     RL_EV_FROM_IMP,     /* `from imp import ...` (RL203) */
+    RL_EV_MUTATE,       /* X.append(...) / X[k] = v / X += ...: ref = X, target = the method
+                           ("__setitem__", "+=" for the statements) */
+    RL_EV_ATTR_ASSIGN,  /* X.attr = v, setattr(X, "attr", v): ref = X, target = attr */
+    RL_EV_DECORATOR,    /* @ref or @ref(...) on a def or class */
 } rl_event_kind;
 
 typedef enum rl_container_op {
@@ -171,6 +176,8 @@ typedef enum rl_resolved {
     RL_RES_DUNDER_IMPORT,   /* __import__("x") */
     RL_RES_IMPORT,          /* an import statement (always) */
     RL_RES_MODULE_ARG_CALL, /* f(m) with m a module: f may be a reload helper (graph.c) */
+    RL_RES_EFFECT,          /* MUTATE / ATTR_ASSIGN / DECORATOR / a module-level call whose
+                               target resolved: callee = its qualified name */
 } rl_resolved;
 
 typedef struct rl_event {
@@ -190,6 +197,7 @@ typedef struct rl_event {
     const char **modules;
     uint32_t nmodules;
     bool type_checking;   /* inside `if TYPE_CHECKING:` */
+    bool guarded;         /* inside an idempotence guard: `if h not in logger.handlers:` */
     const char **names;   /* TARGET_NAMES: the dotted names the loop variable takes */
     uint32_t nnames;
     /* filled by the model (model.c) */
@@ -211,6 +219,14 @@ typedef struct rl_syntax_error {
     uint32_t line, col;
 } rl_syntax_error;
 
+/* ---- calls into other modules (RL402) ------------------------------------ */
+
+typedef struct rl_call_site {
+    const char *callee;  /* qualified name: "plugins.register" */
+    uint32_t scope;
+    rl_span span;
+} rl_call_site;
+
 /* ---- suppression comments --------------------------------------------- */
 
 /* A `# noqa` comment on a line. codes == NULL means a bare `# noqa` (all
@@ -228,6 +244,7 @@ typedef struct rl_file_facts {
     RL_VEC(rl_binding) bindings;     /* in source order */
     RL_VEC(rl_event) events;         /* in source order, with structure markers */
     RL_VEC(rl_ref) refs;             /* default arguments and class checks, in source order */
+    RL_VEC(rl_call_site) calls;      /* calls of functions reached through an import (RL402) */
     uint32_t *binding_index;         /* binding ids sorted by (scope, name); arena-owned (resolve.h) */
     RL_VEC(rl_syntax_error) syntax_errors;
     bool truncated;                  /* nesting too deep: part of the file was not analyzed */

@@ -105,8 +105,34 @@ static const char *reload_helper(const rl_file_facts *f, const rl_event *e, cons
     return NULL;
 }
 
+/* What a receiver names: "sys.path", "other.REGISTRY"; an own module-level
+ * object created by a call is "<callee>()" ("logging.getLogger()"), since
+ * what matters is whether that call returns a shared object. */
+static const char *effect_receiver(const rl_resolver *r, const rl_file_facts *f, const rl_event *e)
+{
+    const char *q = rl_resolve(r, e->scope, e->ref);
+    if (!q || rl_str_starts_with(q, "builtins.")) return NULL;
+    if (!r->module || strchr(e->ref, '.')) return q;
+    size_t ml = strlen(r->module);
+    if (strncmp(q, r->module, ml) != 0 || q[ml] != '.') return q;
+    uint32_t count, first = rl_bindings_of(f, 0, q + ml + 1, &count);
+    for (uint32_t k = 0; k < count; k++) {
+        const rl_binding *b = &f->bindings.items[f->binding_index[first + k]];
+        if (b->kind == RL_BIND_CALL && b->value) {
+            const char *callee = rl_resolve(r, 0, b->value);
+            if (callee) return rl_arena_printf(r->arena, "%s()", callee);
+        }
+    }
+    return q;
+}
+
 static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
 {
+    if (e->kind == RL_EV_MUTATE || e->kind == RL_EV_ATTR_ASSIGN || e->kind == RL_EV_DECORATOR) {
+        e->callee = effect_receiver(r, f, e);
+        e->what = e->callee ? RL_RES_EFFECT : RL_RES_NONE;
+        return;
+    }
     if (e->kind == RL_EV_CONTAINER_OP) {
         e->what = is_sys_modules(r, e, e->ref) ? RL_RES_SYSMOD_OP : RL_RES_NONE;
         if (e->what == RL_RES_SYSMOD_OP) resolve_name_of_keys(r, e);
@@ -125,7 +151,12 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
             e->what = RL_RES_MODULE_ARG_CALL;
             e->callee = q;
             set_one_target(f, e, module);
+            return;
         }
+    }
+    if (e->what == RL_RES_NONE && e->flow == 0 && !rl_str_starts_with(q, "builtins.")) {
+        e->what = RL_RES_EFFECT; /* a module-level call: RL401 judges it */
+        e->callee = q;
         return;
     }
     if (e->what == RL_RES_IMPORT_MODULE || e->what == RL_RES_DUNDER_IMPORT) {
@@ -140,6 +171,17 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
     }
 }
 
+/* Calls of functions reached through an import, wherever they are: a call
+ * of `plugins.register(f)` may fill plugins' registry (RL402). */
+static void record_call_site(const rl_resolver *r, rl_file_facts *f, const rl_event *e)
+{
+    if (e->kind != RL_EV_CALL || !e->ref) return;
+    const char *q = rl_resolve_module(r, e->scope, e->ref);
+    if (!q) return;
+    rl_call_site c = {q, e->scope, e->span};
+    rl_vec_push(&f->calls, c);
+}
+
 /* Events worth keeping after classification: structure, imports, and
  * candidates that resolved to something. */
 static bool keep(const rl_event *e)
@@ -147,6 +189,9 @@ static bool keep(const rl_event *e)
     switch (e->kind) {
     case RL_EV_CONTAINER_OP:
     case RL_EV_CALL:
+    case RL_EV_MUTATE:
+    case RL_EV_ATTR_ASSIGN:
+    case RL_EV_DECORATOR:
         return e->what != RL_RES_NONE;
     default:
         return true;
@@ -159,10 +204,10 @@ static void resolve_aliases(const rl_resolver *r, rl_file_facts *f)
 {
     for (uint32_t i = 0; i < f->bindings.len; i++) {
         rl_binding *b = &f->bindings.items[i];
-        if (b->kind != RL_BIND_ALIAS || !b->value) continue;
+        if ((b->kind != RL_BIND_ALIAS && b->kind != RL_BIND_CALL) || !b->value) continue;
         if (f->scopes.items[b->scope].kind == RL_SCOPE_FUNCTION) continue;
-        b->qual = rl_resolve(r, b->scope, b->value);
-        b->qual_via_import = rl_resolve_module(r, b->scope, b->value) != NULL;
+        b->qual = rl_resolve(r, b->scope, b->value); /* CALL: the callee */
+        b->qual_via_import = b->kind == RL_BIND_ALIAS && rl_resolve_module(r, b->scope, b->value) != NULL;
     }
 }
 
@@ -202,6 +247,7 @@ void rl_model_file(rl_file_facts *f, const char *module)
     for (uint32_t k = 0; k < f->events.len; k++) {
         rl_event *e = &f->events.items[k];
         classify(&r, f, e);
+        record_call_site(&r, f, e);
         if (keep(e)) f->events.items[kept++] = *e;
     }
     f->events.len = kept;

@@ -36,6 +36,7 @@ typedef struct rl_options {
     rl_rule_set rules;            /* after --select / --ignore */
     rl_str_list roots;            /* --root */
     rl_str_list assume_reloaded;  /* --assume-reloaded */
+    rl_str_list side_effect_calls;/* config `side-effect-calls`: more registering calls for RL401 */
     rl_str_list exclude;          /* --exclude globs (replace the defaults) */
     rl_str_list extend_exclude;   /* --extend-exclude globs */
     bool exit_zero;

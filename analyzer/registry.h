@@ -25,7 +25,9 @@
     X(RL301, stale_from_import)                  \
     X(RL302, stale_alias)                        \
     X(RL303, stale_star_import)                  \
-    X(RL304, stale_class_identity)
+    X(RL304, stale_class_identity)               \
+    X(RL401, reload_repeats_side_effects)        \
+    X(RL402, reload_resets_state)
 
 typedef enum rl_rule_id {
 #define RL_RULE_ENUM(code, ident) RL_##code,

@@ -61,7 +61,7 @@ static void check(const rl_project *p, rl_diags *out)
         for (uint32_t i = 0; i < facts->refs.len; i++) {
             const rl_ref *r = &facts->refs.items[i];
             if (r->kind != RL_REF_DEFAULT_ARG || !r->via_import) continue;
-            report(p, f, r->span, NULL, r->dotted, r->qual, true, &o, out);
+            report(p, f, r->span, r->param, r->dotted, r->qual, true, &o, out);
         }
     }
     rl_vec_release(&o);
