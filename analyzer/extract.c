@@ -1063,7 +1063,7 @@ static void visit_parameter_defaults(walker *w, TSNode params)
         TSNode p = ts_node_named_child(params, i);
         if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter)) {
             uint32_t before = w->f->refs.len;
-            add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), true);
+            add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), false);
             TSNode pname = field(p, fld.name);
             if (w->f->refs.len > before && is(pname, sym.s_identifier))
                 rl_vec_last(&w->f->refs)->param = text_of(w, pname);

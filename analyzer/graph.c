@@ -181,6 +181,17 @@ static void origins_of_qual(origin_walk *w, const char *qual, uint32_t root)
             if (w->out->items[i].kind != RL_ORIGIN_LITERAL) w->out->items[i].kind = RL_ORIGIN_OBJECT;
 }
 
+/* Calls that hand out a cached, process-wide object. */
+static bool is_cached_getter(const char *qual)
+{
+    static const char *const getters[] = {
+        "logging.getLogger", "re.compile", "sys.intern", "codecs.lookup", "locale.getpreferredencoding",
+    };
+    for (size_t i = 0; i < sizeof getters / sizeof getters[0]; i++)
+        if (strcmp(qual, getters[i]) == 0) return true;
+    return false;
+}
+
 static void origins_of_binding(origin_walk *w, uint32_t module, const rl_binding *b)
 {
     const rl_graph *g = w->p->graph;
@@ -190,6 +201,16 @@ static void origins_of_binding(origin_walk *w, uint32_t module, const rl_binding
     case RL_BIND_CLASS: push_origin(w, module, RL_ORIGIN_CLASS, b); break;
     case RL_BIND_LITERAL: push_origin(w, module, RL_ORIGIN_LITERAL, b); break;
     case RL_BIND_CALL:
+        if (b->qual && is_cached_getter(b->qual)) {
+            /* logging.getLogger(), re.compile(): the same object comes back
+               after a reload; it belongs to the getter's module */
+            uint32_t m;
+            const char *attr;
+            if (split_in_root(g, b->qual, root, &m, &attr)) push_origin(w, m, RL_ORIGIN_OBJECT, NULL);
+            break;
+        }
+        push_origin(w, module, RL_ORIGIN_OBJECT, b);
+        break;
     case RL_BIND_CONTAINER:
     case RL_BIND_LAMBDA:
     case RL_BIND_LOOP_VAR:
