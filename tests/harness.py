@@ -38,6 +38,41 @@ RL205  a reload of a built-in/special module did not re-initialise it:
          not re-execute (importlib -> importlib._bootstrap[_external], the
          frozen import system; imp -> the built-in _imp).
 
+Cross-module rules: tests/harness/identity.py (see its docstring) compares,
+after the scenario and its reloads ran, every copied binding of every module
+loaded from the fixture folder with its current origin object:
+
+RL301  a module/class-level `from M import name` still holds an object that
+       its origin module replaced during a reload (value copies of literals:
+       the origin module was re-executed after the copy was made).
+RL302  likewise for `name = M.attr` (module/class level) and for default
+       arguments `def f(x=M.attr)` of live function objects.
+RL303  a `from M import *` bound at least one name that is stale that way.
+RL304  a class used by isinstance/issubclass/except/type(x) is C now has
+       another version made by a reload: objects of the other version fail
+       the check.
+RL204  a reload of a package re-ran its __init__, whose re-exports from its own
+       submodules still hold the submodules' old objects (the submodules did
+       not run again).
+
+For these rules a finding may live in a helper module (the package __init__
+that re-exports a reloaded submodule's function), so labels are checked
+across the folder: every stale binding observed must sit on a line carrying
+`# expect: CODE` (in any file); a positive must show at least one, and each
+label of its own file must be observed in its run; a negative must show none
+in its own file (stale bindings it causes in helpers must be labeled there);
+every label of a helper module must be proven by at least one scenario; every
+scenario must actually run a reload. With expected.txt, every stale binding
+of a positive must be reported there, a negative must have no finding, and
+every reported line must be shown stale by some scenario. A
+folder holding args.txt (fixtures/assume/) runs with the
+`--assume-reloaded MODULE` arguments found there: boot.py reloads those
+modules after the scenario - each module on its own, in its own run of the
+scenario (`pkg.*` expands to the package and each of its modules), as a file
+watcher reloads the one module that was edited; a binding is stale when some
+assumed module's reload makes it stale - and labels of RL301-RL304 are judged
+together.
+
 A positive must show its hazard, a negative must not. For RL102, RL201, RL202,
 RL203 and RL205 the hazard has a precise scenario line, and every such line of
 a positive must carry `# expect: CODE`. When fixtures/RLxxx/expected.txt
@@ -53,6 +88,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -62,6 +98,7 @@ FIXTURES = os.path.join(ROOT, "fixtures")
 BOOT = os.path.join(ROOT, "tests", "harness", "boot.py")
 
 SITE_RULES = {"RL102", "RL201", "RL202", "RL203", "RL205"}
+IDENTITY_RULES = ("RL204", "RL301", "RL302", "RL303", "RL304")
 EXPECT_RE = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 RELOAD_CALL_RE = re.compile(r"\breload\s*\(")
 FINDING_LINE_RE = re.compile(r"^([^\s:]+\.py):(\d+):(\d+): (RL\d+)\b")
@@ -82,16 +119,60 @@ def expect_lines(path, code):
     return out
 
 
-def parse_expected(path):
+def parse_expected(path, with_code=False):
     """(relpath, line) of every finding in an expected.txt (text format:
-    each finding starts a line with `path:line:col: CODE`)."""
+    each finding starts a line with `path:line:col: CODE`); with_code adds the CODE."""
     found = set()
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             m = FINDING_LINE_RE.match(line)
             if m:
-                found.add((m.group(1).replace("\\", "/"), int(m.group(2))))
+                key = (m.group(1).replace("\\", "/"), int(m.group(2)))
+                found.add(key + (m.group(4),) if with_code else key)
     return found
+
+
+def folder_labels(folder, codes):
+    """{(relpath, line, CODE)} of every `# expect: CODE` line of the .py files under folder."""
+    out = set()
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for f in sorted(files):
+            if not f.endswith(".py"):
+                continue
+            path = os.path.join(dirpath, f)
+            relp = os.path.relpath(path, folder).replace(os.sep, "/")
+            with open(path, encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    m = EXPECT_RE.search(line)
+                    if m:
+                        for c in m.group(1).split(","):
+                            if c.strip() in codes:
+                                out.add((relp, n, c.strip()))
+    return out
+
+
+def folder_config(folder):
+    """Rules judged in a fixture folder and the --assume-reloaded modules of its args.txt."""
+    entry = os.path.basename(folder)
+    args_path = os.path.join(folder, "args.txt")
+    if not os.path.exists(args_path):
+        return [entry], []
+    with open(args_path, encoding="utf-8") as fh:
+        argv = shlex.split(fh.read(), comments=True)
+    assume, select = [], None
+    for i, a in enumerate(argv):
+        if a == "--assume-reloaded" and i + 1 < len(argv):
+            assume.append(argv[i + 1])
+        elif a.startswith("--assume-reloaded="):
+            assume.append(a.split("=", 1)[1])
+        elif a == "--select" and i + 1 < len(argv):
+            select = argv[i + 1]
+        elif a.startswith("--select="):
+            select = a.split("=", 1)[1]
+    prefixes = [p.strip() for p in select.split(",")] if select else ["RL3", "RL204"]
+    codes = [c for c in IDENTITY_RULES if any(c.startswith(p) for p in prefixes)]
+    return codes, assume
 
 
 def loc(site):
@@ -190,6 +271,17 @@ def hazard_RL205(obs, src_lines, scenario):
     return out
 
 
+def identity_hazards(obs, code):
+    """[(description, site)] of the stale bindings identity.py observed for code."""
+    if not any(r.get("outcome") == "ok" for r in obs.get("reloads", ())):
+        problems.append("no reload ran: the scenario proves nothing")
+    ident = obs.get("identity")
+    if not isinstance(ident, list):
+        return []
+    return [("%s at %s: %s" % (r["how"], loc(r["site"]), r["detail"]), tuple(r["site"]))
+            for r in ident if r["rule"] == code and r["stale"]]
+
+
 HAZARDS = {
     "RL101": hazard_RL101,
     "RL102": hazard_RL102,
@@ -199,6 +291,8 @@ HAZARDS = {
     "RL203": hazard_RL203,
     "RL205": hazard_RL205,
 }
+for _code in IDENTITY_RULES:
+    HAZARDS[_code] = (lambda c: lambda obs, src_lines, scenario: identity_hazards(obs, c))(_code)
 
 
 # ---- running --------------------------------------------------------------------
@@ -211,12 +305,71 @@ def clean_env():
     return env
 
 
-def run_scenario(python, folder, scenario, timeout):
+def folder_modules(folder):
+    """Module names of the .py files under folder (import root = folder)."""
+    out = []
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for f in files:
+            if not f.endswith(".py"):
+                continue
+            relp = os.path.relpath(os.path.join(dirpath, f), folder)
+            parts = relp[:-3].split(os.sep)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            if parts:
+                out.append(".".join(parts))
+    return sorted(out)
+
+
+def expand_assumed(folder, patterns):
+    """--assume-reloaded patterns -> the folder's modules they name (`pkg.*`: pkg and its submodules)."""
+    mods = folder_modules(folder)
+    out = []
+    for pat in patterns:
+        if pat.endswith(".*"):
+            base = pat[:-2]
+            out += [m for m in mods if m == base or m.startswith(base + ".")]
+        elif pat in mods:
+            out.append(pat)
+    return sorted(set(out))
+
+
+def merge_runs(results):
+    """One observation from the runs of one scenario (one run per assumed module)."""
+    merged, errors, texts = None, [], []
+    for obs, err, text in results:
+        texts.append(text)
+        if obs is None:
+            errors.append(err)
+            continue
+        if merged is None:
+            merged = dict(obs)
+            merged["identity"] = list(obs["identity"]) if isinstance(obs.get("identity"), list) else obs.get("identity")
+            merged["reloads"] = list(obs["reloads"])
+            continue
+        if isinstance(merged.get("identity"), list) and isinstance(obs.get("identity"), list):
+            merged["identity"] += obs["identity"]
+        elif not isinstance(obs.get("identity"), list):
+            merged["identity"] = obs.get("identity")
+        merged["reloads"] += obs["reloads"]
+        merged["uncaught"] = merged.get("uncaught") or obs.get("uncaught")
+        merged["exit_code"] = merged["exit_code"] or obs["exit_code"]
+        merged["_returncode"] = merged["_returncode"] or obs["_returncode"]
+    if errors:
+        return None, "; ".join(errors), "\n".join(texts)
+    return merged, None, "\n".join(texts)
+
+
+def run_scenario(python, folder, scenario, timeout, assume=()):
     with tempfile.TemporaryDirectory(prefix="rl-harness-") as tmp:
         out = os.path.join(tmp, "obs.json")
+        extra = []
+        for a in assume:
+            extra += ["--assume-reloaded", a]
         try:
             proc = subprocess.run(
-                [python, "-E", "-s", "-B", BOOT, out, folder, os.path.join(folder, scenario)],
+                [python, "-E", "-s", "-B", BOOT, out, folder, os.path.join(folder, scenario)] + extra,
                 cwd=folder, env=clean_env(), stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -288,14 +441,103 @@ def judge(code, folder, scenario, obs, expected):
     return True, observation
 
 
+def judge_identity(codes, folder, scenario, obs, expected, labels):
+    """Cross-module rules: labels may sit in any file of the folder. Returns
+    (ok, message, {(relpath, line, CODE)} of the stale bindings observed)."""
+    positive = scenario.startswith("pos_")
+    problems = []
+    if obs.get("uncaught"):
+        u = obs["uncaught"]
+        problems.append("scenario crashed: %s: %s at %s" % (u["type"], u["message"], loc(u["site"])))
+    elif obs["exit_code"] != 0 or obs["_returncode"] != 0:
+        problems.append("scenario exited with %s" % (obs["exit_code"] or obs["_returncode"]))
+    if not any(r.get("outcome") == "ok" for r in obs.get("reloads", ())):
+        problems.append("no reload ran: the scenario proves nothing")
+    ident = obs.get("identity")
+    if not isinstance(ident, list):
+        problems.append("identity oracle failed: %s" % (ident or {}).get("error", "no result"))
+        ident = []
+    hazards = []
+    for code in codes:
+        hazards += [(code, desc, site) for desc, site in identity_hazards(obs, code)]
+    observed = {(site[0], site[1], code) for code, _d, site in hazards}
+    own_labels = {(p, ln, c) for (p, ln, c) in labels if p == scenario}
+    label_lines = {(p, ln, c) for (p, ln, c) in labels}
+
+    unlabeled = sorted(observed - label_lines)
+    if positive:
+        if not observed:
+            problems.append("no stale binding observed")
+        elif not (observed & label_lines):
+            problems.append("no stale binding on a `# expect` line")
+        missing = sorted(own_labels - observed)
+        if missing:
+            problems.append("label(s) not proven: %s" % ", ".join("%s:%d %s" % m for m in missing))
+        if unlabeled:
+            problems.append("stale binding(s) without `# expect`: %s" % ", ".join("%s:%d %s" % m for m in unlabeled))
+    else:
+        if own_labels:
+            problems.append("negative with `# expect` on line(s) %s" % sorted(ln for _p, ln, _c in own_labels))
+        mine = sorted(o for o in observed if o[0] == scenario)
+        if mine:
+            problems.append("stale binding observed in a negative: %s" % ", ".join("%s:%d %s" % m for m in mine))
+        others = [m for m in unlabeled if m[0] != scenario]
+        if others:
+            problems.append("stale binding(s) in helpers without `# expect`: %s"
+                            % ", ".join("%s:%d %s" % m for m in others))
+
+    if expected is not None:
+        reported = {(p, ln, c) for (p, ln, c) in expected if c in codes}
+        if positive:
+            missed = sorted(observed - reported)
+            if missed:
+                problems.append("stale binding(s) not reported in expected.txt: %s"
+                                % ", ".join("%s:%d %s" % m for m in missed))
+        in_file = sorted((p, ln, c) for (p, ln, c) in reported if p == scenario)
+        if not positive and in_file:
+            problems.append("expected.txt has findings in this negative on line(s) %s" % [ln for _p, ln, _c in in_file])
+
+    seen = []
+    for code, desc, _site in hazards:
+        d = "%s %s" % (code, desc)
+        if d not in seen:
+            seen.append(d)
+    observation = "; ".join(seen[:3]) + (" (+%d more)" % (len(seen) - 3) if len(seen) > 3 else "") \
+        if seen else "no %s hazard (%d bindings/checks compared)" % ("/".join(codes), len(ident))
+    if problems:
+        return False, "%s [%s]" % ("; ".join(problems), observation), observed
+    return True, observation, observed
+
+
+def judge_folder(entry, codes, labels, observed, expected, scenarios_run):
+    """Labels of helper modules must each be proven by some scenario; with
+    expected.txt, every reported line must be a stale binding observed somewhere."""
+    problems = []
+    scenario_files = set(scenarios_run)
+    unproven = sorted(l for l in labels if l[0] not in scenario_files and l not in observed)
+    if unproven:
+        problems.append("helper label(s) no scenario proved: %s" % ", ".join("%s:%d %s" % u for u in unproven))
+    if expected is not None:
+        reported = {(p, ln, c) for (p, ln, c) in expected if c in codes}
+        unproved = sorted(reported - observed)
+        if unproved:
+            problems.append("expected.txt reports line(s) no scenario showed stale: %s"
+                            % ", ".join("%s:%d %s" % u for u in unproved[:10]))
+    if problems:
+        return False, "; ".join(problems)
+    return True, "%d labels, %d stale bindings observed across the scenarios" % (len(labels), len(observed))
+
+
 def discover(selection):
-    """[(code, folder, scenario)] in sorted order."""
+    """[(entry, folder, scenario)] in sorted order."""
     items = []
     for entry in sorted(os.listdir(FIXTURES)):
         folder = os.path.join(FIXTURES, entry)
-        if not (entry.startswith("RL") and os.path.isdir(folder)):
+        if not os.path.isdir(folder):
             continue
-        if entry not in HAZARDS:
+        if not entry.startswith("RL") and not os.path.exists(os.path.join(folder, "args.txt")):
+            continue
+        if entry.startswith("RL") and entry not in HAZARDS:
             print("SKIP %s: no execution oracle for this rule in tests/harness.py" % entry)
             continue
         for name in sorted(os.listdir(folder)):
@@ -337,32 +579,66 @@ def main(argv=None):
         print("0 passed, 1 failed")
         return 1
 
-    expected = {}
-    for code in sorted({i[0] for i in items}):
-        p = os.path.join(FIXTURES, code, "expected.txt")
-        expected[code] = parse_expected(p) if os.path.exists(p) else None
+    configs, expected, labels = {}, {}, {}
+    for entry in sorted({i[0] for i in items}):
+        folder = os.path.join(FIXTURES, entry)
+        configs[entry] = folder_config(folder)
+        codes = configs[entry][0]
+        p = os.path.join(folder, "expected.txt")
+        cross = any(c in IDENTITY_RULES for c in codes)
+        expected[entry] = parse_expected(p, with_code=cross) if os.path.exists(p) else None
+        if cross:
+            labels[entry] = folder_labels(folder, codes)
 
     before_pycache = set(pycache_dirs())
     passed = failed = 0
+    observed = {}
+    ran = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_scenario, args.python, folder, name, args.timeout) for code, folder, name in items]
-        for (code, folder, name), fut in zip(items, futures):
-            obs, err, text = fut.result()
+        futures = []
+        for entry, folder, name in items:
+            assumed = expand_assumed(folder, configs[entry][1]) if configs[entry][1] else [None]
+            # impact analysis: each assumed module is hot-reloaded on its own, in its own run
+            futures.append([pool.submit(run_scenario, args.python, folder, name, args.timeout,
+                                        [m] if m else []) for m in assumed])
+        for (entry, folder, name), futs in zip(items, futures):
+            obs, err, text = merge_runs([f.result() for f in futs])
+            codes = configs[entry][0]
             if obs is None:
                 ok, msg = False, err
+            elif entry in labels:
+                ok, msg, seen = judge_identity(codes, folder, name, obs, expected[entry], labels[entry])
+                observed.setdefault(entry, set()).update(seen)
+                ran.setdefault(entry, []).append(name)
             else:
-                ok, msg = judge(code, folder, name, obs, expected[code])
-            label = "%s/%s" % (code, name)
+                ok, msg = judge(entry, folder, name, obs, expected[entry])
+            label = "%s/%s" % (entry, name)
             print("%s %s: %s" % ("PASS" if ok else "FAIL", label, msg))
             if not ok and args.verbose:
                 for line in text.splitlines():
                     print("    | " + line)
                 if obs is not None:
-                    print("    obs: " + json.dumps({k: v for k, v in obs.items() if k != "fixture_loads"}))
+                    ident = obs.get("identity")
+                    print("    obs: " + json.dumps({k: v for k, v in obs.items()
+                                                    if k not in ("fixture_loads", "identity")}))
+                    for r in ident if isinstance(ident, list) else [ident]:
+                        print("    identity: " + json.dumps(r))
             if ok:
                 passed += 1
             else:
                 failed += 1
+
+    # folder-level checks need every scenario of the folder: only when the whole folder ran
+    for entry in sorted(labels):
+        if entry not in ran or (args.select and entry not in args.select):
+            continue
+        ok, msg = judge_folder(entry, configs[entry][0], labels[entry], observed.get(entry, set()),
+                               expected[entry], ran[entry])
+        print("%s %s (folder): %s" % ("PASS" if ok else "FAIL", entry, msg))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
 
     new_pycache = sorted(set(pycache_dirs()) - before_pycache)
     if new_pycache:

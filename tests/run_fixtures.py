@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Snapshot tests of reloadlint against fixtures/.
 
-    python3 tests/run_fixtures.py --binary BUILD/reloadlint [--update] [CODE ...]
+    python3 tests/run_fixtures.py --binary BUILD/reloadlint [--update] [CODE|FOLDER ...]
 
 For every fixtures/RLxxx/ folder (or only the CODEs given), with the folder as
 the working directory:
@@ -10,11 +10,21 @@ the working directory:
   (a unified diff is shown otherwise; --update rewrites the file instead) and
   exit 1 when it holds findings, 0 when not;
 * json: `reloadlint --select CODE --format json .` must be valid and agree with
-  the sources: every finding is CODE; every pos_*.py has a finding, every
-  neg_*.py and every helper module has none; the lines carrying
-  `# expect: CODE` are exactly the lines with findings; no file errors; the
-  text output reports the same locations;
+  the sources: every finding is CODE; the lines carrying `# expect: CODE`, in
+  any file of the folder, are exactly the lines with findings (cross-module
+  rules report in helper modules too: the package `__init__` whose re-export
+  went stale); every pos_*.py has a finding in its own file, or - when it
+  carries no label itself - in a fixture module it imports; no neg_*.py has a
+  finding; no file errors; the text output reports the same locations;
+  findings of the cross-module rules (RL204, RL3xx) name their `module` and
+  `target`, RL301/RL302/RL304 their `symbol`, and each has a related location
+  (the reload site) unless its message names --assume-reloaded;
 * determinism: `-j1` and `-j4` JSON outputs are byte-identical.
+
+A folder under fixtures/ holding args.txt (fixtures/assume/) runs the same
+checks with the arguments of args.txt (e.g. `--select RL3 --assume-reloaded
+settings --assume-reloaded plugins.*`) instead of `--select CODE`, and with
+`# expect: CODE` labels of any code.
 
 fixtures/clean/ runs with all rules and must report nothing (exit 0), and
 fixtures/examples/seed/ runs with all rules against its own expected.txt.
@@ -23,10 +33,12 @@ Prints one line per check and ends with `N passed, N failed`; exits 1 on any
 failure (2 on bad usage).
 """
 import argparse
+import ast
 import difflib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -39,6 +51,8 @@ EXPECT_RE = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 # First line of a finding in the text format: `path:line:col: CODE [severity] message`.
 FINDING_LINE_RE = re.compile(r"^([^\s:]+\.py):(\d+):(\d+): (RL\d+)\b")
 CODE_DIR_RE = re.compile(r"^RL\d+$")
+CROSS_MODULE = ("RL204", "RL3")          # rules whose findings need module/target/related
+NEEDS_SYMBOL = ("RL301", "RL302", "RL304")
 TIMEOUT = 120
 
 
@@ -96,15 +110,48 @@ def python_files(folder):
     return sorted(out)
 
 
-def expect_labels(folder, files, code):
-    """{(path, line)} of the lines carrying `# expect: CODE`."""
+def expect_labels(folder, files, code=None):
+    """{(path, line)} of the lines carrying `# expect: CODE`; with code None,
+    {(path, line, CODE)} for every code."""
     out = set()
     for rel in files:
         with open(os.path.join(folder, rel), encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 m = EXPECT_RE.search(line)
-                if m and code in [c.strip() for c in m.group(1).split(",")]:
+                if not m:
+                    continue
+                codes = [c.strip() for c in m.group(1).split(",")]
+                if code is None:
+                    out.update((rel, n, c) for c in codes)
+                elif code in codes:
                     out.add((rel, n))
+    return out
+
+
+def owned_modules(folder, rel, files):
+    """Fixture files (relative paths) that the scenario rel imports, with their packages."""
+    with open(os.path.join(folder, rel), encoding="utf-8") as fh:
+        try:
+            tree = ast.parse(fh.read())
+        except SyntaxError:
+            return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names.update("%s.%s" % (node.module, a.name) for a in node.names if a.name != "*")
+    fileset = set(files)
+    out = set()
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            base = "/".join(parts[:i])
+            for cand in (base + ".py", base + "/__init__.py"):
+                if cand in fileset:
+                    out.add(cand)
+    out.discard(rel)
     return out
 
 
@@ -189,29 +236,61 @@ def determinism(checks, name, binary, folder, base_args):
                  "-j1 and -j4 differ (exit %d vs %d, %d vs %d bytes)" % (r1[0], r4[0], len(r1[1]), len(r4[1])))
 
 
-def check_rule(checks, binary, code, update):
-    folder = os.path.join(FIXTURES, code)
+def folder_args(folder):
+    """Arguments of folder/args.txt (a fixture folder that is not one rule's)."""
+    with open(os.path.join(folder, "args.txt"), encoding="utf-8") as fh:
+        return shlex.split(fh.read(), comments=True)
+
+
+def check_cross_module(checks, name, findings):
+    """Fields the cross-module rules promise in JSON: module, target, symbol, related."""
+    cross = [f for f in findings if str(f.get("rule", "")).startswith(CROSS_MODULE)]
+    if not cross:
+        return
+    bad = []
+    for f in cross:
+        where = "%s:%s %s" % (f.get("path"), f.get("line"), f.get("rule"))
+        if not isinstance(f.get("module"), str) or not f.get("module"):
+            bad.append(where + " has no module")
+        if not isinstance(f.get("target"), str) or not f.get("target"):
+            bad.append(where + " has no target")
+        if f.get("rule") in NEEDS_SYMBOL and not (isinstance(f.get("symbol"), str) and f.get("symbol")):
+            bad.append(where + " has no symbol")
+        related = f.get("related")
+        if not (isinstance(related, list) and related) and "--assume-reloaded" not in str(f.get("message", "")):
+            bad.append(where + " has no related location (reload site) and does not name --assume-reloaded")
+    checks.check(not bad, name + " cross-module fields",
+                 "module/target/symbol/related present in %d findings" % len(cross),
+                 "%d problem(s): %s" % (len(bad), "; ".join(bad[:6])))
+
+
+def check_rule(checks, binary, code, update, folder=None, base_args=None):
+    """One fixture folder: fixtures/CODE/ with `--select CODE`, or (folder and
+    base_args given) a folder with args.txt, whose labels may name any code."""
+    multi = folder is not None
+    folder = folder or os.path.join(FIXTURES, code)
+    base_args = base_args if base_args is not None else ["--select", code]
     files = python_files(folder)
     positives = [f for f in files if os.path.basename(f).startswith("pos_")]
     negatives = [f for f in files if os.path.basename(f).startswith("neg_")]
-    helpers = [f for f in files if f not in positives and f not in negatives]
     if not positives or not negatives:
         checks.fail(code + " layout", "needs pos_*.py and neg_*.py scenarios (%d pos, %d neg)"
                     % (len(positives), len(negatives)))
 
-    text = snapshot(checks, code, binary, folder, ["--select", code, "."], update)
+    text = snapshot(checks, code, binary, folder, base_args + ["."], update)
 
-    rc, out, err = run(binary, folder, ["--select", code, "--format", "json", "."])
+    rc, out, err = run(binary, folder, base_args + ["--format", "json", "."])
     data = load_json(checks, code + " json", rc, out, err)
     if data is None:
-        determinism(checks, code, binary, folder, ["--select", code, "."])
+        determinism(checks, code, binary, folder, base_args + ["."])
         return
     findings = data["findings"]
     checks.check(rc == (1 if findings else 0), code + " json exit", "exit %d" % rc,
                  "exit %d with %d findings" % (rc, len(findings)))
-    wrong = [f for f in findings if f.get("rule") != code]
-    checks.check(not wrong, code + " json rules", "all %d findings are %s" % (len(findings), code),
-                 "findings of other rules: %s" % fmt_locs({(f.get("path"), f.get("line")) for f in wrong}))
+    if not multi:
+        wrong = [f for f in findings if f.get("rule") != code]
+        checks.check(not wrong, code + " json rules", "all %d findings are %s" % (len(findings), code),
+                     "findings of other rules: %s" % fmt_locs({(f.get("path"), f.get("line")) for f in wrong}))
     checks.check(not data["errors"], code + " json errors", "no file errors",
                  "errors: %s" % "; ".join("%s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5]))
     checks.check(data["files_analyzed"] == len(files), code + " files analyzed",
@@ -221,26 +300,43 @@ def check_rule(checks, binary, code, update):
     by_file = {}
     for f in findings:
         by_file.setdefault(f.get("path"), []).append(f)
-    missing = [p for p in positives if p not in by_file]
-    checks.check(not missing, code + " positives", "every pos_*.py has a finding (%d files)" % len(positives),
-                 "no %s finding in: %s" % (code, ", ".join(missing)))
-    noisy = [p for p in negatives + helpers if p in by_file]
-    checks.check(not noisy, code + " negatives", "no finding in neg_*.py or helpers (%d files)"
-                 % (len(negatives) + len(helpers)),
+    own_labels = {p for p, _ln, _c in expect_labels(folder, positives)}
+    missing = []
+    for p in positives:
+        if p in by_file:
+            continue
+        if p not in own_labels and any(m in by_file for m in owned_modules(folder, p, files)):
+            continue          # its finding lives in a module it imports (a helper package)
+        missing.append(p)
+    checks.check(not missing, code + " positives",
+                 "every pos_*.py has a finding, in itself or in a module it imports (%d files)" % len(positives),
+                 "no finding in: %s" % ", ".join(missing))
+    noisy = [p for p in negatives if p in by_file]
+    checks.check(not noisy, code + " negatives", "no finding in neg_*.py (%d files)" % len(negatives),
                  "findings in: %s" % ", ".join("%s:%s" % (p, ",".join(str(f.get("line")) for f in by_file[p]))
                                                for p in noisy))
 
-    labels = expect_labels(folder, files, code)
-    found = {(f.get("path"), f.get("line")) for f in findings}
+    if multi:
+        labels = expect_labels(folder, files)
+        found = {(f.get("path"), f.get("line"), f.get("rule")) for f in findings}
+        show = lambda locs: ", ".join("%s:%d %s" % x for x in sorted(locs)[:8])  # noqa: E731
+        what = "CODE"
+    else:
+        labels = expect_labels(folder, files, code)
+        found = {(f.get("path"), f.get("line")) for f in findings}
+        show = fmt_locs
+        what = code
     unreported = labels - found
     unlabeled = found - labels
     problems = []
     if unreported:
-        problems.append("no finding on `# expect: %s` line(s): %s" % (code, fmt_locs(unreported)))
+        problems.append("no finding on `# expect: %s` line(s): %s" % (what, show(unreported)))
     if unlabeled:
-        problems.append("finding without `# expect: %s`: %s" % (code, fmt_locs(unlabeled)))
+        problems.append("finding without `# expect: %s`: %s" % (what, show(unlabeled)))
     checks.check(not problems, code + " labels", "%d `# expect` lines = %d finding lines" % (len(labels), len(found)),
                  "; ".join(problems))
+
+    check_cross_module(checks, code, findings)
 
     if text is not None:
         tlocs = {(p, ln, col, c) for (p, ln, col, c) in text_locations(text)}
@@ -250,7 +346,7 @@ def check_rule(checks, binary, code, update):
                      % (fmt_locs({(p, ln) for p, ln, _c, _r in tlocs - jlocs}),
                         fmt_locs({(p, ln) for p, ln, _c, _r in jlocs - tlocs})))
 
-    determinism(checks, code, binary, folder, ["--select", code, "."])
+    determinism(checks, code, binary, folder, base_args + ["."])
 
 
 def check_clean(checks, binary):
@@ -314,12 +410,99 @@ def check_registry(checks, binary, all_codes):
                  "rules without fixtures: %s" % ", ".join(missing))
 
 
+def check_scope(checks, binary):
+    """fixtures/scope/ (SPEC "Files and scope"): a file PATH is analyzed within
+    its whole project (pyproject.toml marks the root), and only findings that
+    touch the given files are reported. changed.py reloads config; consumer.py
+    (unchanged) holds `from config import X`, which the reload makes stale;
+    broken_context.py has a syntax error that only matters when it is given."""
+    name = "scope"
+    folder = os.path.join(FIXTURES, "scope")
+    if not os.path.isdir(folder):
+        checks.fail(name, "fixtures/scope/ is missing")
+        return
+
+    def touches(f, path):
+        return f.get("path") == path or any(r.get("path") == path for r in f.get("related") or [])
+
+    def errors_of(data):
+        return "; ".join("%s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5])
+
+    rc, out, err = run(binary, folder, ["--format", "json", "changed.py"])
+    data = load_json(checks, name + " changed.py", rc, out, err)
+    if data is not None:
+        findings = data["findings"]
+        checks.check(data["files_analyzed"] == 1, name + " changed.py files analyzed",
+                     "1 file (the project around it is context only)",
+                     "files_analyzed = %d, expected 1" % data["files_analyzed"])
+        checks.check(not data["errors"], name + " changed.py errors",
+                     "the broken context file is not listed", "errors: %s" % errors_of(data))
+        checks.check(any(f.get("rule") == "RL201" and f.get("path") == "changed.py" for f in findings),
+                     name + " changed.py RL201", "the reload in changed.py is reported",
+                     "no RL201 finding in changed.py")
+        # Context findings survive only through the given file: RL301 (stale
+        # from-import) lands in consumer.py with changed.py as related location.
+        stray = [f for f in findings if not touches(f, "changed.py")]
+        checks.check(not stray, name + " changed.py scope",
+                     "all %d findings touch changed.py" % len(findings),
+                     "findings unrelated to changed.py: %s"
+                     % fmt_locs({(f.get("path"), f.get("line")) for f in stray}))
+        stale = [f for f in findings if f.get("rule") == "RL301"]
+        checks.check([(f.get("path"), f.get("line")) for f in stale] == [("consumer.py", 2)] and
+                     touches(stale[0], "changed.py"), name + " changed.py RL301",
+                     "the stale `from config import X` in the unchanged consumer.py is reported",
+                     "expected one RL301 at consumer.py:2 related to changed.py, got: %s"
+                     % fmt_locs({(f.get("path"), f.get("line")) for f in stale}))
+        checks.check(rc == 1, name + " changed.py exit", "exit 1", "exit %s" % rc)
+
+    # consumer.py alone: its stale from-import is still found (the reload in
+    # the context file changed.py is seen), and nothing located elsewhere.
+    rc, out, err = run(binary, folder, ["--format", "json", "consumer.py"])
+    data = load_json(checks, name + " consumer.py", rc, out, err)
+    if data is not None:
+        locs = [(f.get("rule"), f.get("path"), f.get("line")) for f in data["findings"]]
+        checks.check(locs == [("RL301", "consumer.py", 2)] and not data["errors"] and data["files_analyzed"] == 1,
+                     name + " consumer.py", "only RL301 at consumer.py:2, no errors, 1 file analyzed",
+                     "findings %s, errors: %s, files_analyzed %d"
+                     % (locs, errors_of(data), data["files_analyzed"]))
+
+    # The text report keeps quiet about the broken context file too.
+    rc, out, err = run(binary, folder, ["changed.py"])
+    checks.check(rc == 1 and "broken_context.py" not in out + err, name + " text",
+                 "exit 1, broken_context.py not mentioned",
+                 "exit %s: %s" % (rc, (out + err).strip()[:300]))
+
+    # --stdin-filename: the stdin text replaces changed.py within its project.
+    try:
+        p = subprocess.run([binary, "--format", "json", "--stdin-filename", "changed.py"], cwd=folder,
+                           env=env(), input=b"x = 1\n", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT)
+        rc, out, err = p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        rc, out, err = None, "", str(exc)
+    data = load_json(checks, name + " stdin", rc, out, err)
+    if data is not None:
+        checks.check(not data["findings"] and not data["errors"] and data["files_analyzed"] == 1 and rc == 0,
+                     name + " stdin", "the stdin source (no reload) replaces changed.py: no findings",
+                     "exit %s, %d findings, errors: %s" % (rc, len(data["findings"]), errors_of(data)))
+
+    # A folder PATH reports everything it reaches, the broken file included.
+    rc, out, err = run(binary, folder, ["--format", "json", "."])
+    data = load_json(checks, name + " folder", rc, out, err)
+    if data is not None:
+        listed = [e.get("path") for e in data["errors"]]
+        checks.check(listed == ["broken_context.py"] and data["files_analyzed"] == 4,
+                     name + " folder", "4 files analyzed, broken_context.py listed",
+                     "files_analyzed %d, errors: %s" % (data["files_analyzed"], errors_of(data)))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Snapshot tests of reloadlint against fixtures/.")
     ap.add_argument("--binary", default=os.environ.get("RELOADLINT_BIN") or os.path.join(ROOT, "build", "reloadlint"),
                     help="the reloadlint executable (default: $RELOADLINT_BIN or build/reloadlint)")
     ap.add_argument("--update", action="store_true", help="rewrite expected.txt files instead of comparing")
-    ap.add_argument("codes", nargs="*", help="rule codes to check (default: every fixtures/RL*/ folder, "
+    ap.add_argument("codes", nargs="*", help="rule codes or args.txt folders to check (default: every "
+                                             "fixtures/RL*/ folder and every folder with args.txt, "
                                              "plus clean/ and examples/seed/)")
     args = ap.parse_args(argv)
 
@@ -332,8 +515,14 @@ def main(argv=None):
 
     all_codes = sorted(d for d in os.listdir(FIXTURES)
                        if CODE_DIR_RE.match(d) and os.path.isdir(os.path.join(FIXTURES, d)))
-    codes = [c.upper() for c in args.codes] if args.codes else all_codes
+    arg_folders = sorted(d for d in os.listdir(FIXTURES)
+                         if not CODE_DIR_RE.match(d) and os.path.isfile(os.path.join(FIXTURES, d, "args.txt")))
+    codes = [c if c in arg_folders else c.upper() for c in args.codes] if args.codes else all_codes + arg_folders
     for code in codes:
+        if code in arg_folders:
+            folder = os.path.join(FIXTURES, code)
+            check_rule(checks, binary, code, args.update, folder=folder, base_args=folder_args(folder))
+            continue
         if code not in all_codes:
             checks.fail(code, "no fixtures/%s/ folder" % code)
             continue
@@ -342,6 +531,7 @@ def main(argv=None):
         check_registry(checks, binary, all_codes)
         check_clean(checks, binary)
         check_seed(checks, binary, args.update)
+        check_scope(checks, binary)
 
     print("%d passed, %d failed" % (checks.passed, checks.failed))
     return 1 if checks.failed else 0

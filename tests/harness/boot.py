@@ -24,6 +24,17 @@ Before it starts, this bootstrap installs:
 * a wrapper around ``warnings.warn`` that records warnings whatever the
   filters say (imp's DeprecationWarning comes from there).
 
+For the cross-module rules it also keeps, per fixture file, the sequence
+number of the last execution of every line (so "was this binding made before
+that reload?" has an answer), the versions of every class a reload replaced,
+and, for reloads of fixture packages, the package and submodule namespaces
+right after the reload. Optional trailing arguments
+``--assume-reloaded MODULE`` (``pkg.*`` = the package and its loaded
+submodules) reload those modules, in sorted name order, after the scenario
+ends: the run-time counterpart of reloadlint's impact analysis. Finally
+tests/harness/identity.py compares every copied binding with its origin
+(see its docstring) and the result goes to the JSON as ``identity``.
+
 Nothing here decides whether a hazard happened: harness.py does that from the
 JSON. Lines are reported as (file relative to FIXTURE_DIR, line).
 """
@@ -42,6 +53,8 @@ import _frozen_importlib as _bs
 OUT_PATH = sys.argv[1]
 FIXTURE_DIR = os.path.realpath(sys.argv[2])
 SCENARIO = os.path.realpath(sys.argv[3])
+ASSUME_RELOADED = [sys.argv[i + 1] for i in range(4, len(sys.argv) - 1) if sys.argv[i] == "--assume-reloaded"]
+IDENTITY_PY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "identity.py")
 FIXTURE_PREFIX = FIXTURE_DIR + os.sep
 _SCENARIO_REL = SCENARIO[len(FIXTURE_PREFIX):]
 _BOOT = os.path.realpath(__file__)
@@ -83,6 +96,9 @@ class State:
     warnings = []
     uncaught = None
     exit_code = 0
+    seq = 0                  # counts lines executed in fixture files
+    line_seq = {}            # relpath -> {line: seq of its last execution}
+    class_versions = {}      # (module, qualname) -> [class objects], filled around reloads
 
 
 S = State
@@ -117,6 +133,69 @@ def site():
             fixture_site = [rel(fn), f.f_lineno]
         f = f.f_back
     return fixture_site
+
+
+def fixture_site():
+    """(relpath, line) of the innermost fixture frame on the stack (the reload
+    call itself, even inside a helper module), else None."""
+    f = sys._getframe(1)
+    while f is not None:
+        fn = f.f_code.co_filename
+        if in_fixture(fn):
+            return [rel(fn), f.f_lineno]
+        f = f.f_back
+    return None
+
+
+def named_site(module):
+    """(relpath, line) where the reloaded module is named: the reload call, or -
+    when the call reloads a parameter of a helper (`def refresh(mod):
+    importlib.reload(mod)`) - the call of the helper that passed the module,
+    following helpers of helpers. None without a fixture frame."""
+    f = sys._getframe(1)
+    while f is not None and not in_fixture(f.f_code.co_filename):
+        f = f.f_back
+    while f is not None:
+        code = f.f_code
+        params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        if not any(f.f_locals.get(p) is module for p in params):
+            break
+        caller = f.f_back
+        while caller is not None and not in_fixture(caller.f_code.co_filename):
+            caller = caller.f_back
+        if caller is None:
+            break
+        f = caller
+    return [rel(f.f_code.co_filename), f.f_lineno] if f is not None else None
+
+
+def _remember_classes(module, name):
+    """Record the classes `module` defines itself (for RL304: a reload makes new versions)."""
+    try:
+        items = list(vars(module).items())
+    except TypeError:
+        return
+    for _k, v in items:
+        if isinstance(v, type) and getattr(v, "__module__", None) == name:
+            versions = S.class_versions.setdefault((name, getattr(v, "__qualname__", v.__name__)), [])
+            if not any(c is v for c in versions):
+                versions.append(v)
+
+
+def _package_snapshot(module, name):
+    """For a reload of a fixture package: its namespace and those of its loaded
+    submodules, right now (RL204 compares them with what __init__ re-exported)."""
+    f = getattr(module, "__file__", None)
+    if not (getattr(module, "__path__", None) is not None and f and in_fixture(f)):
+        return None
+    subs = {}
+    for k, m in list(sys.modules.items()):
+        if k.startswith(name + ".") and m is not None:
+            try:
+                subs[k] = dict(vars(m))
+            except TypeError:
+                pass
+    return {"file": rel(f), "ns": dict(vars(module)), "subs": subs}
 
 
 # ---- what the import system created ---------------------------------------
@@ -212,9 +291,17 @@ def _make_reload_wrapper(orig, via):
             "ran_into": [],          # namespaces (module names) module bodies ran into
             "_target_dict": getattr(module, "__dict__", None),
             "_inner_ok": via == "imp",
+            "call_site": fixture_site(),
+            "named_site": named_site(module),
+            "seq_start": S.seq,
         }
         S.reloads.append(ev)
         S.reload_stack.append(ev)
+        if name:
+            _remember_classes(module, name)
+            before = _package_snapshot(module, name)
+            if before is not None:
+                ev["_before_ns"] = before["ns"]
         try:
             result = orig(module)
         except BaseException as exc:
@@ -225,9 +312,18 @@ def _make_reload_wrapper(orig, via):
         else:
             ev["outcome"] = "ok"
             ev["same_object"] = result is module
+            if name:
+                _remember_classes(module, name)
+                after = _package_snapshot(module, name)
+                if after is not None:
+                    ev["_package"] = after
+                    ev["package_file"] = after["file"]
+                    ev["lines_run"] = sorted(ln for ln, q in S.line_seq.get(after["file"], {}).items()
+                                             if q > ev["seq_start"])
             return result
         finally:
             S.reload_stack.pop()
+            ev["seq_end"] = S.seq
             td = ev.pop("_target_dict")
             ev.pop("_inner_ok")
             ev["executed_target"] = bool(td is not None and any(d is td for d in ev.pop("_dicts", ())))
@@ -310,7 +406,13 @@ def snapshot():
 def local_trace(frame, event, arg):
     if event == "line":
         snapshot()
-        S.last_line = [rel(frame.f_code.co_filename), frame.f_lineno]
+        r = rel(frame.f_code.co_filename)
+        S.last_line = [r, frame.f_lineno]
+        S.seq += 1
+        lines = S.line_seq.get(r)
+        if lines is None:
+            lines = S.line_seq[r] = {}
+        lines[frame.f_lineno] = S.seq
     elif event == "exception":
         exc = arg[1]
         if exc is not S.last_exc:
@@ -344,6 +446,42 @@ def global_trace(frame, event, arg):
     return None
 
 
+# ---- cross-module rules -------------------------------------------------------
+
+def assumed_reloads():
+    """Reload the modules named with --assume-reloaded (loaded ones only), parents
+    before their submodules, as a dev server's reloader would after an edit."""
+    if not ASSUME_RELOADED:
+        return
+    names = set()
+    for pat in ASSUME_RELOADED:
+        if pat.endswith(".*"):
+            base = pat[:-2]
+            names.update(k for k in sys.modules if k == base or k.startswith(base + "."))
+        elif pat in sys.modules:
+            names.add(pat)
+    for name in sorted(names):
+        mod = sys.modules.get(name)
+        f = getattr(mod, "__file__", None)
+        if mod is not None and f and in_fixture(f):
+            importlib.reload(mod)
+
+
+def identity_truth(ns):
+    """Run tests/harness/identity.py over what the scenario left behind (after tracing)."""
+    if ns is None:
+        return {"error": "scenario did not finish"}
+    import importlib.util as _u
+    spec = _u.spec_from_file_location("_reloadlint_identity", IDENTITY_PY)
+    mod = _u.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    try:
+        return mod.analyze(ns, S, FIXTURE_DIR, SCENARIO, rel, in_fixture)
+    except Exception as exc:  # a bug in the oracle must not pass as "no hazard"
+        import traceback
+        return {"error": "%s: %s" % (type(exc).__name__, exc), "traceback": traceback.format_exc()[-2000:]}
+
+
 # ---- run ------------------------------------------------------------------
 
 def main():
@@ -351,8 +489,10 @@ def main():
     sys.path[0] = FIXTURE_DIR
     os.chdir(FIXTURE_DIR)
     sys.settrace(global_trace)
+    ns = None
     try:
-        runpy.run_path(SCENARIO, run_name="__main__")
+        ns = runpy.run_path(SCENARIO, run_name="__main__")
+        assumed_reloads()
     except SystemExit as exc:
         code = exc.code
         S.exit_code = code if isinstance(code, int) else (0 if code is None else 1)
@@ -368,18 +508,21 @@ def main():
     finally:
         sys.settrace(None)
     S.last_exc = None
+    identity = identity_truth(ns)
     out = {
         "scenario": rel(SCENARIO),
         "removed": S.removed,
         "replaced": S.replaced,
         "splits": S.splits,
         "second_loads": S.second_loads,
-        "reloads": S.reloads,
+        "reloads": [{k: v for k, v in ev.items() if not k.startswith("_")} for ev in S.reloads],
         "exceptions": S.exceptions,
         "warnings": S.warnings,
         "uncaught": S.uncaught,
         "exit_code": S.exit_code,
         "fixture_loads": [ev for ev in S.loads if ev["site"] is not None],
+        "assumed_reloaded": ASSUME_RELOADED,
+        "identity": identity,
     }
     with open(OUT_PATH, "w", encoding="utf-8") as fh:
         json.dump(out, fh, indent=1, sort_keys=True)
