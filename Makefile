@@ -19,7 +19,8 @@ CTEST_ARGS ?=
 
 # Debian packages needed to build and test. nodejs/npm are handled separately
 # (they may be installed outside dpkg, e.g. node 20 + npm 11 from upstream).
-SETUP_PKGS := build-essential cmake pkg-config libcmocka-dev python3 ca-certificates openssl git
+# python3-jsonschema: tests/check_sarif.py validates SARIF against the official schema.
+SETUP_PKGS := build-essential cmake pkg-config libcmocka-dev python3 python3-jsonschema ca-certificates openssl git
 NODE_PKGS  := nodejs npm
 
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -99,4 +100,4 @@ clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
 
 distclean: clean
-	rm -rf third_party/tree-sitter third_party/tree-sitter-python third_party/.fetch*
+	rm -rf third_party/tree-sitter third_party/tree-sitter-python third_party/tree-sitter-toml third_party/.fetch*

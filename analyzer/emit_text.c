@@ -143,63 +143,6 @@ void rl_text_append_source_line(rl_strbuf *sb, const char *line, size_t n, uint3
     if (!have_end) *disp_end = disp;
 }
 
-/* ---- source lines ------------------------------------------------------------ */
-
-/* The source of the file being printed; findings come sorted by file and
- * line, so lines are found by scanning forward from the last one. */
-typedef struct line_reader {
-    uint32_t file;
-    bool loaded, ok;
-    rl_source src;      /* read from disk; empty for stdin files */
-    const char *text;
-    size_t len;
-    uint32_t line;      /* line number starting at off */
-    size_t off;
-} line_reader;
-
-static void reader_load(line_reader *lr, const rl_project *p, uint32_t file)
-{
-    if (lr->loaded && lr->file == file) return;
-    rl_source_release(&lr->src);
-    *lr = (line_reader){.file = file, .loaded = true, .line = 1};
-    if (file >= p->files.len) return;
-    const rl_file *f = &p->files.items[file];
-    if (f->from_stdin) {
-        lr->ok = f->source != NULL;
-        lr->text = f->source;
-        lr->len = f->source_len;
-        return;
-    }
-    char *err = NULL;
-    uint64_t limit = p->options ? p->options->max_file_size : UINT32_MAX;
-    if (rl_source_read_file(f->path, limit, &lr->src, &err) == RL_FILE_OK) {
-        lr->ok = true;
-        lr->text = lr->src.text;
-        lr->len = lr->src.len;
-    }
-    free(err);
-}
-
-/* Finds line (1-based); false when the file has fewer lines or is unavailable. */
-static bool reader_line(line_reader *lr, uint32_t line, const char **start, size_t *n)
-{
-    if (!lr->ok || line == 0) return false;
-    if (line < lr->line) lr->line = 1, lr->off = 0;
-    while (lr->line < line) {
-        const char *nl = memchr(lr->text + lr->off, '\n', lr->len - lr->off);
-        if (!nl) return false;
-        lr->off = (size_t)(nl - lr->text) + 1;
-        lr->line++;
-    }
-    const char *s = lr->text + lr->off;
-    const char *nl = memchr(s, '\n', lr->len - lr->off);
-    size_t len = nl ? (size_t)(nl - s) : lr->len - lr->off;
-    if (len && s[len - 1] == '\r') len--;
-    *start = s;
-    *n = len;
-    return true;
-}
-
 /* ---- findings -------------------------------------------------------------------- */
 
 static const char *path_of(const rl_project *p, uint32_t file)
@@ -219,7 +162,7 @@ static uint32_t digits(uint32_t v)
     return d;
 }
 
-static void emit_finding(rl_strbuf *sb, const rl_project *p, const rl_diag *d, line_reader *lr,
+static void emit_finding(rl_strbuf *sb, const rl_project *p, const rl_diag *d, rl_line_reader *lr,
                          const style *st)
 {
     const rl_rule *r = rl_rule_get(d->rule);
@@ -235,8 +178,7 @@ static void emit_finding(rl_strbuf *sb, const rl_project *p, const rl_diag *d, l
     uint32_t width = digits(d->span.line);
     const char *line;
     size_t n;
-    reader_load(lr, p, d->file);
-    if (reader_line(lr, d->span.line, &line, &n)) {
+    if (rl_line_reader_get(lr, p, d->file, d->span.line, &line, &n)) {
         /* The caret covers the span on its first line (to the line's end when
          * the span continues on later lines); at least one character. */
         uint32_t end_col = d->span.end_line == d->span.line ? d->span.end_col : UINT32_MAX;
@@ -350,7 +292,7 @@ void rl_emit_text(FILE *out, const rl_project *p, const rl_diags *d, bool statis
     if (statistics) {
         emit_statistics(&sb, d, &st);
     } else {
-        line_reader lr = {0};
+        rl_line_reader lr = {0};
         for (uint32_t i = 0; i < d->items.len; i++) {
             if (d->items.items[i].suppressed) continue;
             emit_finding(&sb, p, &d->items.items[i], &lr, &st);
@@ -360,7 +302,7 @@ void rl_emit_text(FILE *out, const rl_project *p, const rl_diags *d, bool statis
                 sb.len = 0;
             }
         }
-        rl_source_release(&lr.src);
+        rl_line_reader_release(&lr);
     }
     emit_summary(&sb, p, d);
     fwrite(sb.data, 1, sb.len, out);

@@ -320,6 +320,7 @@ static void add_binding(walker *w, rl_binding_kind kind, const char *name, const
     if (w->cond_depth) b.flags |= RL_BINDING_CONDITIONAL;
     if (w->type_checking) b.flags |= RL_BINDING_TYPE_CHECKING;
     if (w->try_depth) b.flags |= RL_BINDING_IN_TRY;
+    if (w->guard_depth) b.flags |= RL_BINDING_GUARDED;
     rl_vec_push(&w->f->bindings, b);
 }
 
@@ -783,7 +784,15 @@ static void visit_patch_dict(walker *w, TSNode call, TSNode args)
 static void visit_chained_call(walker *w, TSNode n, TSNode fn)
 {
     if (!is(fn, sym.s_attribute)) return;
-    const char *receiver = dotted_chain(w, field(fn, fld.object));
+    TSNode obj = field(fn, fld.object);
+    if (is(obj, sym.s_subscript)) {
+        /* M.BY_KIND["csv"].append(f): fills the container M.BY_KIND */
+        const char *container = dotted(w, field(obj, fld.value));
+        const char *m = text_of(w, field(fn, fld.attribute));
+        if (container && is_mutating_method(m)) add_effect(w, RL_EV_MUTATE, container, m, n);
+        return;
+    }
+    const char *receiver = dotted_chain(w, obj);
     const char *method = text_of(w, field(fn, fld.attribute));
     if (!receiver) return;
     if (is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
@@ -809,6 +818,7 @@ static void visit_call(walker *w, TSNode n)
     const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
 
     if (has_receiver && is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
+    bool noop_again = strcmp(method, "basicConfig") == 0 && !is(keyword_arg(w, args, "force"), sym.s_true);
     if (!has_receiver && strcmp(callee, "setattr") == 0) {
         const char *attr = string_value(w, nth_positional(args, 1));
         add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, nth_positional(args, 0)), attr ? attr : "?", n);
@@ -829,7 +839,8 @@ static void visit_call(walker *w, TSNode n)
         strcmp(method, "__import__") == 0) {
         rl_event *e = add_event(w, RL_EV_CALL, n);
         e->ref = callee;
-        e->guarded = w->guard_depth > 0;
+        /* basicConfig() does nothing once the root logger has handlers */
+        e->guarded = w->guard_depth > 0 || noop_again;
         TSNode a0 = nth_positional(args, 0);
         if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, strcmp(method, "reload") == 0 ? "module" : "name");
         if (ts_node_is_null(a0)) {
@@ -1112,15 +1123,42 @@ static void visit_class(walker *w, TSNode n)
     add_binding(w, RL_BIND_CLASS, cname, NULL, name);
 }
 
-/* `if h not in logger.handlers:`, `if p not in sys.path:`, `if not hasattr(...)`,
- * `if _installed is None:`, `if not _done:`: the body runs once however often
- * the module is reloaded (or at least checks first). */
+/* Whether an `if` makes its body idempotent across reloads: the body runs
+ * again after a reload only when the condition, evaluated against state that
+ * survives the reload, says so. Guards:
+ *   `p not in sys.path`, `"_x" not in globals()`  (values compared by equality)
+ *   `not root.handlers`, `logging.root.handlers is None` (state outside the module)
+ * Not guards: `_handler not in log.handlers` (the module's own new object is
+ * never in there after a reload), `not _done` / `_x is None` (the module's own
+ * globals are re-initialised first), `not any(isinstance(f, _Tag) ...)` (a new
+ * class), `hasattr(signal, "SIGUSR2")` (a platform check, not a guard). */
 static bool is_idempotence_guard(walker *w, TSNode cond)
 {
     if (ts_node_is_null(cond)) return false;
     const char *t = text_of(w, cond);
-    return strstr(t, " not in ") || strncmp(t, "not ", 4) == 0 || strstr(t, " is None") ||
-           strstr(t, "hasattr(");
+    if (strstr(t, "isinstance(")) return false;
+    const char *notin = strstr(t, " not in ");
+    if (notin) {
+        size_t left = (size_t)(notin - t);
+        bool bare = left > 0 && strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == left;
+        bool identity_list = rl_str_ends_with(t, "handlers") || rl_str_ends_with(t, "filters");
+        return !(bare && identity_list);
+    }
+    if (strncmp(t, "not ", 4) == 0) {
+        /* `not _done` tests a global the reload just reset; `not hasattr(json, "x")`,
+           `not any(h.name == "x" for h in root.handlers)` test what survives */
+        const char *rest = t + 4;
+        return strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(rest);
+    }
+    if (rl_str_ends_with(t, " is None")) return memchr(t, '.', strlen(t) - 8) != NULL;
+    return false;
+}
+
+/* `if __name__ == "__main__":` never runs on import or reload. */
+static bool is_main_check(walker *w, TSNode cond)
+{
+    const char *t = text_of(w, cond);
+    return strstr(t, "__name__") && strstr(t, "__main__") && strstr(t, "==");
 }
 
 static bool is_type_checking(walker *w, TSNode cond)
@@ -1138,7 +1176,7 @@ static void visit_if(walker *w, TSNode n)
     bool saved_tc = w->type_checking;
     if (is_type_checking(w, cond)) w->type_checking = true;
     bool constrained = push_constraint(w, cond);
-    bool guard = is_idempotence_guard(w, cond);
+    bool guard = is_idempotence_guard(w, cond) || is_main_check(w, cond);
     w->guard_depth += guard;
     visit_conditional(w, field(n, fld.consequence));
     w->guard_depth -= guard;
@@ -1254,6 +1292,10 @@ static void visit_try(walker *w, TSNode n)
         TSNode caught = field(ch, fld.value);
         if (!ts_node_is_null(caught)) add_class_refs(w, RL_REF_EXCEPT, caught);
         uint32_t cc = ts_node_named_child_count(ch);
+        /* `try: NAME` / `except NameError: ...` runs only while NAME is unbound:
+           a reload keeps the module's globals, so it runs once */
+        bool once = !ts_node_is_null(caught) && strcmp(text_of(w, caught), "NameError") == 0;
+        w->guard_depth += once;
         w->handler_depth++;
         for (uint32_t j = 0; j < cc; j++) {
             TSNode part = ts_node_named_child(ch, j);
@@ -1261,6 +1303,7 @@ static void visit_try(walker *w, TSNode n)
             visit_conditional(w, part);
         }
         w->handler_depth--;
+        w->guard_depth -= once;
     }
     if (has_handlers) marker(w, RL_EV_END);
     for (uint32_t i = 0; i < c; i++) {
@@ -1335,26 +1378,41 @@ static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
     }
 }
 
-/* `# noqa`, `# noqa: RL101, RL102` (case-insensitive "noqa", as flake8/ruff). */
+/* `# noqa`, `# noqa: RL101, RL102` (case-insensitive "noqa", as flake8/ruff),
+ * and `# reloadlint: noqa[: codes]` at the start of a comment: file-level when
+ * the comment is alone on its line, a plain line noqa after code. */
 static void visit_comment(walker *w, TSNode n)
 {
     uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len || sb >= eb) return;
-    const char *p = w->src + sb, *end = w->src + eb;
-    for (; p + 4 <= end; p++) {
+    const char *start = w->src + sb, *end = w->src + eb;
+    for (const char *p = start; p < end; p++) {
         if (*p != '#') continue;
         const char *q = p + 1;
         while (q < end && (*q == ' ' || *q == '\t')) q++;
+        bool file_level = false;
+        if (p == start && end - q >= 10 && strncasecmp(q, "reloadlint", 10) == 0) {
+            const char *r = q + 10;
+            while (r < end && (*r == ' ' || *r == '\t')) r++;
+            if (r < end && *r == ':') {
+                for (r++; r < end && (*r == ' ' || *r == '\t'); r++) {}
+                q = r;
+                uint32_t bol = sb; /* only blanks between the line start and the comment? */
+                while (bol > 0 && (w->src[bol - 1] == ' ' || w->src[bol - 1] == '\t')) bol--;
+                file_level = bol == 0 || w->src[bol - 1] == '\n' || w->src[bol - 1] == '\r' ||
+                             w->src[bol - 1] == '\f';
+            }
+        }
         if (end - q < 4 || strncasecmp(q, "noqa", 4) != 0) continue;
         q += 4;
-        rl_noqa nq = {ts_node_start_point(n).row + 1, NULL};
+        if (q < end && *q != ':' && *q != ' ' && *q != '\t' && *q != '#')
+            continue; /* "# noqafoo" is not a noqa */
+        rl_noqa nq = {ts_node_start_point(n).row + 1, NULL, file_level};
         if (q < end && *q == ':') {
             q++;
             const char *stop = q;
             while (stop < end && *stop != '#') stop++;
             nq.codes = rl_arena_strndup(A(w), q, (size_t)(stop - q));
-        } else if (q < end && (*q != ' ' && *q != '\t' && *q != '#')) {
-            continue; /* "# noqafoo" is not a noqa */
         }
         rl_vec_push(&w->f->noqa, nq);
         return;

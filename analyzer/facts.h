@@ -64,6 +64,7 @@ enum {
     RL_BINDING_CONDITIONAL = 1u << 0, /* inside if/try/loop/with at its scope level */
     RL_BINDING_TYPE_CHECKING = 1u << 1, /* under `if TYPE_CHECKING:`: never runs */
     RL_BINDING_IN_TRY = 1u << 2,
+    RL_BINDING_GUARDED = 1u << 3, /* under an idempotence guard (`if "X" not in globals():`) */
 };
 
 typedef struct rl_binding {
@@ -230,10 +231,13 @@ typedef struct rl_call_site {
 /* ---- suppression comments --------------------------------------------- */
 
 /* A `# noqa` comment on a line. codes == NULL means a bare `# noqa` (all
- * codes); otherwise a comma/space separated list as written ("RL301, RL302"). */
+ * codes); otherwise a comma/space separated list as written ("RL301, RL302").
+ * file_level: a `# reloadlint: noqa[: codes]` comment on a line of its own,
+ * which covers the whole file (line is where it is written). */
 typedef struct rl_noqa {
     uint32_t line;
     const char *codes;
+    bool file_level;
 } rl_noqa;
 
 /* ---- the facts of one file ---------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "modname.h"
 #include "registry.h"
 #include "rl_version.h"
@@ -120,8 +121,10 @@ static const char help_text[] =
     "\n"
     "Execution:\n"
     "  -j, --jobs <N>                Worker threads [default: 0 = all cores]\n"
-    "      --config <FILE>           Configuration file [default: nearest\n"
-    "                                pyproject.toml, [tool.reloadlint]]\n"
+    "      --config <FILE>           Configuration file: a pyproject.toml (read under\n"
+    "                                [tool.reloadlint]) or a TOML file with the keys at\n"
+    "                                its top level [default: the nearest pyproject.toml\n"
+    "                                with [tool.reloadlint], from the current folder up]\n"
     "      --no-cache                Do not read or write the cache\n"
     "      --cache-dir <DIR>         Where to keep the cache\n"
     "      --diff-base <REV>         Git revision to compare reloaded modules against\n"
@@ -139,7 +142,9 @@ static const char help_text[] =
     "  1  findings, or files with syntax errors\n"
     "  2  usage error, unreadable input or internal error\n"
     "\n"
-    "Suppress a finding with `# noqa: RL301` (or a bare `# noqa`) on the reported line.\n";
+    "Suppress a finding with `# noqa: RL301` (or a bare `# noqa`) on the reported line, or\n"
+    "in a whole file with `# reloadlint: noqa: RL301` (or `# reloadlint: noqa`) on a line\n"
+    "of its own.\n";
 
 /* ---- small parsers ---------------------------------------------------------- */
 
@@ -278,6 +283,8 @@ void rl_options_release(rl_options *o)
     rl_vec_release(&o->paths);
     rl_vec_release(&o->roots);
     rl_vec_release(&o->assume_reloaded);
+    rl_vec_release(&o->side_effect_calls);
+    rl_vec_release(&o->per_file_ignores);
     rl_vec_release(&o->exclude);
     rl_vec_release(&o->extend_exclude);
     rl_arena_release(&o->arena);
@@ -491,16 +498,84 @@ static int parse_args(rl_options *o, parse_state *ps, int argc, char **argv)
     return 0;
 }
 
+/* ---- the configuration file ------------------------------------------------ */
+
+static void copy_list(rl_str_list *dst, const rl_str_list *src)
+{
+    for (uint32_t i = 0; i < src->len; i++) rl_vec_push(dst, src->items[i]);
+}
+
+/* The rules that run. A --select on the command line starts a fresh
+ * selection, as in ruff: the file's select, extend-select and ignore are
+ * dropped. Otherwise the file's select (default ALL), plus its extend-select,
+ * minus its ignore. The command line's --ignore applies last either way. */
+static void select_rules(rl_options *o, const parse_state *ps, const rl_config *c)
+{
+    bool cli_select = ps->select.len > 0;
+    bool base = !cli_select && !c->has_select;
+    for (int r = 0; r < RL_RULE_COUNT; r++) o->rules.on[r] = base;
+    if (cli_select) {
+        for (uint32_t i = 0; i < ps->select.len; i++)
+            rl_rule_set_apply_quiet(&o->rules, ps->select.items[i], true);
+    } else {
+        const rl_str_list *lists[3] = {&c->select, &c->extend_select, &c->ignore};
+        for (int l = 0; l < 3; l++)
+            for (uint32_t i = 0; i < lists[l]->len; i++)
+                rl_rule_set_apply_code(&o->rules, lists[l]->items[i], strlen(lists[l]->items[i]),
+                                       l < 2);
+    }
+    for (uint32_t i = 0; i < ps->ignore.len; i++)
+        rl_rule_set_apply_quiet(&o->rules, ps->ignore.items[i], false);
+}
+
+/* Reads --config FILE or the nearest [tool.reloadlint] and merges it under
+ * the command line: a flag given there replaces the file's value (--select,
+ * --exclude, --root, --assume-reloaded), --extend-exclude adds to the file's
+ * extend-exclude. per-file-ignores and side-effect-calls exist only in the
+ * file. Strings live in o->arena. */
+static int load_config(rl_options *o, const parse_state *ps)
+{
+    char *cwd = rl_current_dir();
+    if (!cwd) return rl_error("cannot determine the current folder: %s", strerror(errno));
+    rl_config c = {0};
+    int rc = o->config ? rl_config_read(&c, &o->arena, o->config, cwd)
+                       : rl_config_find(&c, &o->arena, cwd);
+    free(cwd);
+    if (rc == 0 && o->config && !c.found)
+        rl_warning("%s has no [tool.reloadlint] table; using the defaults", o->config);
+    if (rc == 0 && c.found) {
+        o->config = c.path;
+        o->config_dir = c.dir;
+        if (!ps->exclude_seen && c.has_exclude) {
+            o->exclude.len = 0;
+            copy_list(&o->exclude, &c.exclude);
+        }
+        rl_str_list cli_extend = o->extend_exclude;
+        o->extend_exclude = (rl_str_list){0};
+        copy_list(&o->extend_exclude, &c.extend_exclude);
+        copy_list(&o->extend_exclude, &cli_extend);
+        rl_vec_release(&cli_extend);
+        if (o->roots.len == 0) copy_list(&o->roots, &c.roots);
+        if (o->assume_reloaded.len == 0) copy_list(&o->assume_reloaded, &c.assume_reloaded);
+        copy_list(&o->side_effect_calls, &c.side_effect_calls);
+        for (uint32_t i = 0; i < c.per_file_ignores.len; i++)
+            rl_vec_push(&o->per_file_ignores, c.per_file_ignores.items[i]);
+    }
+    if (rc == 0) select_rules(o, ps, c.found ? &c : &(rl_config){0});
+    rl_config_release(&c);
+    return rc;
+}
+
 /* Checks made once every option is known. */
 static int finish(rl_options *o, parse_state *ps)
 {
-    if (ps->select.len) {
-        for (int r = 0; r < RL_RULE_COUNT; r++) o->rules.on[r] = false;
-        for (uint32_t i = 0; i < ps->select.len; i++)
-            if (rl_rule_set_apply(&o->rules, ps->select.items[i], true) < 0) return -1;
-    }
+    /* Unknown codes on the command line are reported here, once; the
+     * selection itself is made with the configuration (select_rules). */
+    rl_rule_set check = {{0}};
+    for (uint32_t i = 0; i < ps->select.len; i++)
+        if (rl_rule_set_apply(&check, ps->select.items[i], true) < 0) return -1;
     for (uint32_t i = 0; i < ps->ignore.len; i++)
-        if (rl_rule_set_apply(&o->rules, ps->ignore.items[i], false) < 0) return -1;
+        if (rl_rule_set_apply(&check, ps->ignore.items[i], false) < 0) return -1;
 
     if (ps->explain) {
         const rl_rule *r = rl_rule_find(ps->explain);
@@ -517,6 +592,7 @@ static int finish(rl_options *o, parse_state *ps)
     if (o->stdin_filename && o->paths.len > 1)
         return usage_error("--stdin-filename reads one file from standard input; it cannot be "
                            "combined with several PATH arguments");
+    if (load_config(o, ps) < 0) return -1;
     if (o->paths.len == 0) rl_vec_push(&o->paths, ".");
     return 0;
 }

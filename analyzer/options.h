@@ -13,10 +13,13 @@
  * selected, the default --exclude globs. Call rl_options_release() later. */
 void rl_options_init(rl_options *o);
 
-/* Initializes o and parses argv into it. Returns 0 to run the analysis, 1 when
- * an informational action (--help, --version, --list-rules, --explain) was
- * printed on stdout (exit 0), or -1 after printing a usage error (exit 2).
- * Call rl_options_release() whatever it returns. */
+/* Initializes o and parses argv into it, then (unless an informational action
+ * was asked for) reads the configuration - --config FILE, or the nearest
+ * pyproject.toml with [tool.reloadlint] from the current folder upwards - and
+ * merges it under the command line (config.h; flags win). Returns 0 to run the
+ * analysis, 1 when an informational action (--help, --version, --list-rules,
+ * --explain) was printed on stdout (exit 0), or -1 after printing a usage or
+ * configuration error (exit 2). Call rl_options_release() whatever it returns. */
 int rl_options_parse(rl_options *o, int argc, char **argv);
 
 /* Frees the lists and the strings the parser made; argv is not touched. */

@@ -29,6 +29,13 @@ typedef enum rl_color { RL_COLOR_AUTO, RL_COLOR_ALWAYS, RL_COLOR_NEVER } rl_colo
 
 typedef RL_VEC(const char *) rl_str_list;
 
+/* One `per-file-ignores` entry of the configuration (config.h). */
+typedef struct rl_per_file_ignore {
+    const char *glob;     /* as written, without a leading '!' */
+    bool negated;         /* "!glob": applies to the files the glob does NOT match */
+    rl_rule_set rules;    /* the rules turned off in those files */
+} rl_per_file_ignore;
+
 typedef struct rl_options {
     rl_str_list paths;            /* PATH arguments; "." when none */
     rl_format format;
@@ -41,7 +48,12 @@ typedef struct rl_options {
     rl_str_list extend_exclude;   /* --extend-exclude globs */
     bool exit_zero;
     unsigned jobs;                /* 0: all cores */
-    const char *config;
+    const char *config;           /* the configuration file read: --config FILE, or the
+                                     nearest pyproject.toml with [tool.reloadlint]; NULL
+                                     when none */
+    const char *config_dir;       /* its folder (absolute): roots and per-file-ignores
+                                     globs are relative to it */
+    RL_VEC(rl_per_file_ignore) per_file_ignores; /* from the configuration */
     bool statistics;
     const char *stdin_filename;
     bool no_cache;

@@ -223,6 +223,10 @@ static int emit(const rl_options *o, const rl_project *p, const rl_diags *d, FIL
 {
     if (o->format == RL_FORMAT_JSON) {
         rl_emit_json(out, p, d, o->statistics);
+    } else if (o->format == RL_FORMAT_SARIF) {
+        rl_emit_sarif(out, p, d); /* errors are toolExecutionNotifications */
+    } else if (o->format == RL_FORMAT_GITHUB) {
+        rl_emit_github(out, p, d); /* errors are ::error lines */
     } else {
         /* Errors first, on stderr, so they are not lost above a long report. */
         rl_emit_text_errors(stderr, p, rl_color_enabled(o->color, stderr));
@@ -303,9 +307,6 @@ static void discover(rl_project *p, const rl_options *o)
 
 static int unsupported(const rl_options *o)
 {
-    if (o->format == RL_FORMAT_SARIF || o->format == RL_FORMAT_GITHUB)
-        return rl_error("--format %s is not implemented yet; use text or json",
-                        o->format == RL_FORMAT_SARIF ? "sarif" : "github");
     if (o->diff_base) return rl_error("--diff-base is not supported yet");
     return 0;
 }
@@ -354,7 +355,9 @@ int rl_run(const rl_options *o)
             if (o->rules.on[id]) rl_rule_get((rl_rule_id)id)->check(&project, &diags);
         rl_diags_scope(&diags, &project);
         rl_diags_filter(&diags, &o->rules);
+        rl_diags_per_file_ignores(&diags, &project); /* configuration per-file-ignores */
         rl_diags_suppress(&diags, &project);
+        rl_noqa_warn_unknown(stderr, &project);      /* `# noqa: RL999`: a warning only */
         rl_diags_sort(&diags, &project);
         ms[PH_RULES] = now_ms() - t, t = now_ms();
 

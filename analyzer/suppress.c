@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "config.h"
 #include "util.h"
 
 /* ---- noqa parsing ---------------------------------------------------------- */
@@ -98,6 +100,126 @@ bool rl_noqa_covers(const char *codes, const char *code)
     return false;
 }
 
+/* ---- unknown codes in noqa comments ------------------------------------------ */
+
+static bool is_rl(const char *s, size_t n)
+{
+    return n >= 2 && (s[0] == 'R' || s[0] == 'r') && (s[1] == 'L' || s[1] == 'l');
+}
+
+size_t rl_noqa_unknown_codes(const char *codes, size_t len, const char **starts, size_t *lens,
+                             size_t max)
+{
+    size_t count = 0, i = 0;
+    for (;;) {
+        while (i < len && (is_space(codes[i]) || codes[i] == ',')) i++;
+        if (i >= len) break;
+        size_t start = i;
+        while (i < len && is_upper(codes[i])) i++;
+        size_t letters = i - start;
+        while (i < len && is_digit(codes[i])) i++;
+        size_t digits = i - start - letters;
+        bool code = letters > 0 && digits > 0 && !(i < len && is_word(codes[i]));
+        if (!code) {
+            /* Prose ends the list; an RL-like word in front of it is a typo. */
+            i = start;
+            while (i < len && is_word(codes[i])) i++;
+        }
+        bool unknown = is_rl(codes + start, letters ? letters : i - start) &&
+                       (code ? letters == 2 : true);
+        if (unknown && code) {
+            char buf[32];
+            size_t n = i - start < sizeof buf ? i - start : sizeof buf - 1;
+            memcpy(buf, codes + start, n);
+            buf[n] = '\0';
+            unknown = rl_rule_find(buf) == NULL;
+        }
+        if (unknown) {
+            if (count < max) {
+                starts[count] = codes + start;
+                lens[count] = i - start;
+            }
+            count++;
+        }
+        if (!code) break;
+    }
+    return count;
+}
+
+/* Why a code is unknown, when there is more to say than that. */
+static const char *unknown_code_hint(const char *code, size_t n)
+{
+    bool prefix = false, lower_known = false;
+    for (int r = 0; r < RL_RULE_COUNT; r++) {
+        const char *known = rl_rule_get((rl_rule_id)r)->code;
+        if (strlen(known) > n && memcmp(known, code, n) == 0) prefix = true;
+        if (strlen(known) == n && strncasecmp(known, code, n) == 0) lower_known = true;
+    }
+    if (lower_known) return " (codes are upper case)";
+    if (prefix) return " (noqa takes whole codes, not prefixes)";
+    return "";
+}
+
+void rl_noqa_warn_unknown(FILE *out, const rl_project *p)
+{
+    enum { MAX_CODES = 64 };
+    const char *starts[MAX_CODES];
+    size_t lens[MAX_CODES];
+    bool any = false;
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        const rl_file *f = &p->files.items[i];
+        if (!f->reported || (f->status != RL_FILE_OK && f->status != RL_FILE_SYNTAX_ERROR))
+            continue;
+        for (uint32_t k = 0; k < f->facts.noqa.len; k++) {
+            const rl_noqa *n = &f->facts.noqa.items[k];
+            if (!n->codes) continue;
+            size_t count = rl_noqa_unknown_codes(n->codes, strlen(n->codes), starts, lens, MAX_CODES);
+            for (size_t c = 0; c < count && c < MAX_CODES; c++) {
+                if (!any) fflush(stdout);
+                any = true;
+                fprintf(out, "%s:%u: warning: unknown rule code `%.*s` in noqa comment%s\n",
+                        f->path, n->line, (int)lens[c], starts[c],
+                        unknown_code_hint(starts[c], lens[c]));
+            }
+        }
+    }
+    if (any) fflush(out);
+}
+
+/* ---- per-file-ignores -------------------------------------------------------- */
+
+void rl_diags_per_file_ignores(rl_diags *d, const rl_project *p)
+{
+    const rl_options *o = p->options;
+    if (!o || o->per_file_ignores.len == 0 || d->items.len == 0) return;
+    uint32_t nfiles = p->files.len;
+    rl_rule_set *off = rl_xcalloc(nfiles, sizeof *off);
+    bool *done = rl_xcalloc(nfiles, sizeof *done);
+    char *cwd = rl_current_dir(); /* NULL: match the shown path and base name only */
+    rl_arena tmp = {0};
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < d->items.len; i++) {
+        const rl_diag *diag = &d->items.items[i];
+        if (diag->file >= nfiles) RL_BUG("finding in file %u of %u", diag->file, nfiles);
+        if (!done[diag->file]) {
+            done[diag->file] = true;
+            const char *path = p->files.items[diag->file].path;
+            const char *rel = cwd ? rl_config_relative(&tmp, o->config_dir, cwd, path) : NULL;
+            for (uint32_t g = 0; g < o->per_file_ignores.len; g++) {
+                const rl_per_file_ignore *pfi = &o->per_file_ignores.items[g];
+                if (rl_config_glob_matches(pfi->glob, path, rel) == pfi->negated) continue;
+                for (int r = 0; r < RL_RULE_COUNT; r++) off[diag->file].on[r] |= pfi->rules.on[r];
+            }
+        }
+        if (!off[diag->file].on[diag->rule]) d->items.items[kept++] = *diag;
+    }
+    d->items.len = kept;
+    rl_arena_release(&tmp);
+    free(cwd);
+    free(done);
+    free(off);
+}
+
 /* ---- post-passes ------------------------------------------------------------- */
 
 static bool suppressed_by_noqa(const rl_file *f, const rl_diag *d, const char *code)
@@ -105,7 +227,8 @@ static bool suppressed_by_noqa(const rl_file *f, const rl_diag *d, const char *c
     if (f->status != RL_FILE_OK && f->status != RL_FILE_SYNTAX_ERROR) return false;
     for (uint32_t i = 0; i < f->facts.noqa.len; i++) {
         const rl_noqa *n = &f->facts.noqa.items[i];
-        if (n->line == d->span.line && rl_noqa_covers(n->codes, code)) return true;
+        if ((n->file_level || n->line == d->span.line) && rl_noqa_covers(n->codes, code))
+            return true;
     }
     return false;
 }

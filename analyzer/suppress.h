@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "project.h"
@@ -32,8 +33,29 @@ size_t rl_noqa_split(const char *codes, size_t len, const char **starts, size_t 
  * without any code ("# noqa: see above", "# noqa: rl301") suppresses nothing. */
 bool rl_noqa_covers(const char *codes, const char *code);
 
-/* Marks each finding whose start line carries a noqa covering its rule. */
+/* Marks each finding whose start line carries a noqa covering its rule, or
+ * whose file carries a file-level `# reloadlint: noqa` covering it. */
 void rl_diags_suppress(rl_diags *d, const rl_project *p);
+
+/* Finds the codes in a noqa code list that look like reloadlint's but name no
+ * rule: "RL999", a prefix such as "RL3" (noqa codes are exact), and words
+ * starting with RL/rl that are not codes at all ("RLX", "rl301"; the list
+ * ends there, as in rl_noqa_split). Other tools' codes ("F401", "E501") are
+ * not reported. Writes up to max (start, length) pairs; returns how many
+ * there are. */
+size_t rl_noqa_unknown_codes(const char *codes, size_t len, const char **starts, size_t *lens,
+                             size_t max);
+
+/* Prints "PATH:LINE: warning: unknown rule code `RL999` in noqa comment" on
+ * out for each unknown code (rl_noqa_unknown_codes) in the noqa comments of
+ * the reported files, in path and line order. Never changes the exit code. */
+void rl_noqa_warn_unknown(FILE *out, const rl_project *p);
+
+/* Drops the findings that the configuration's per-file-ignores turn off in
+ * their file: a glob matches the file's path as shown, its base name or its
+ * path relative to the configuration's folder; "!glob" applies to the files
+ * it does not match. */
+void rl_diags_per_file_ignores(rl_diags *d, const rl_project *p);
 
 /* Drops findings that concern no reported file (SPEC "Files and scope"): a
  * finding is kept when its own file or the file of any related location is

@@ -31,7 +31,7 @@ static const char *const effect_calls[] = {
     "codecs.register", "copyreg.pickle", "os.putenv", "sys.settrace", "sys.setprofile",
     "sys.addaudithook", "sys.setrecursionlimit", "threading.Thread().start", "threading.settrace",
     "faulthandler.enable", "faulthandler.register", "socket.setdefaulttimeout",
-    "mimetypes.add_type", "readline.set_completer", "gc.disable", "gc.callbacks.append",
+    "mimetypes.add_type", "readline.set_completer", "gc.disable",
 };
 
 /* Last names of decorators that register the decorated function somewhere. */

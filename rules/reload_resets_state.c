@@ -41,7 +41,8 @@ static bool names(const rl_project *p, uint32_t file, const char *q, uint32_t mo
     const char *attr;
     if (!q || !rl_graph_split(p->graph, q, file, &m, &attr) || m != module) return false;
     size_t n = strlen(name);
-    return strncmp(attr, name, n) == 0 && (attr[n] == 0 || attr[n] == '.');
+    /* M.REG and M.REG.sub, but not M.REG.copy(): a call result is another object */
+    return strncmp(attr, name, n) == 0 && (attr[n] == 0 || attr[n] == '.') && !strstr(attr, "()");
 }
 
 typedef RL_VEC(const char *) name_vec;
@@ -135,7 +136,9 @@ static void check(const rl_project *p, rl_diags *out)
         const rl_file_facts *f = &p->files.items[mod->file].facts;
         for (uint32_t i = 0; i < f->bindings.len; i++) {
             const rl_binding *b = &f->bindings.items[i];
-            if (b->scope == 0 && !(b->flags & RL_BINDING_TYPE_CHECKING) && is_container(b))
+            /* a guarded definition (`if "REG" not in globals():`) survives the reload */
+            if (b->scope == 0 && !(b->flags & (RL_BINDING_TYPE_CHECKING | RL_BINDING_GUARDED)) &&
+                is_container(b))
                 check_container(p, m, b, out);
         }
     }

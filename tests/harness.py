@@ -73,6 +73,40 @@ watcher reloads the one module that was edited; a binding is stale when some
 assumed module's reload makes it stale - and labels of RL301-RL304 are judged
 together.
 
+Re-execution rules: for fixtures/RL401/ and fixtures/RL402/ boot.py runs with
+--effects and tests/harness/effects.py (see its docstring) watches every
+reload of a fixture module M line by line:
+
+RL401  a module-level line of M (module body, top-level if/try/..., class
+       bodies; what functions called from there do is charged to that line)
+       changed state outside M while the reload re-ran it: attributes of other
+       modules (monkey patches), their containers (sys.path, sys.meta_path,
+       os.environ, warnings.filters, copyreg.dispatch_table, other.REGISTRY
+       ...), the objects and classes other fixture modules hold (a signal's
+       receivers, an app's routes), atexit callbacks, signal handlers,
+       logger handlers/filters/levels/disabled, threads alive, codec search
+       functions. E.g. atexit callbacks 1 -> 2, the sys.path entry twice, a
+       new signal handler, json.dumps a wrapper of the previous wrapper, a
+       value the application changed since the import written over again.
+RL402  a module-level container of M (dict, list, set, deque, defaultdict,
+       Counter, OrderedDict, weak containers) held N entries right before the
+       reload; when the scenario has ended its name holds another object with
+       fewer entries: what other modules put there is lost and nothing put it
+       back (a module that fills its registry itself refills it; the
+       `try: REG except NameError: REG = {}` idiom keeps the object).
+
+Each observation is mapped to the line a finding names: the first line of the
+innermost import-time statement containing the line that ran (the decorator's
+line for a decorator call; for RL402 the statement that re-binds the
+container). The labels sit in the reloaded helper modules. A positive must
+show at least one hazard, every hazard must be on a `# expect: CODE` line, and
+every label of the scenario and of the modules it reloads must be observed in
+its run; a negative must show no hazard at all and carry no label; every label
+of the folder must be proven by some scenario; every scenario must run a
+reload. With expected.txt, every hazard of a positive must be reported, no line
+of a negative or of the modules it reloads may be, and every reported line
+must be a hazard some scenario showed.
+
 A positive must show its hazard, a negative must not. For RL102, RL201, RL202,
 RL203 and RL205 the hazard has a precise scenario line, and every such line of
 a positive must carry `# expect: CODE`. When fixtures/RLxxx/expected.txt
@@ -99,6 +133,7 @@ BOOT = os.path.join(ROOT, "tests", "harness", "boot.py")
 
 SITE_RULES = {"RL102", "RL201", "RL202", "RL203", "RL205"}
 IDENTITY_RULES = ("RL204", "RL301", "RL302", "RL303", "RL304")
+EFFECT_RULES = ("RL401", "RL402")
 EXPECT_RE = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 RELOAD_CALL_RE = re.compile(r"\breload\s*\(")
 FINDING_LINE_RE = re.compile(r"^([^\s:]+\.py):(\d+):(\d+): (RL\d+)\b")
@@ -295,6 +330,20 @@ for _code in IDENTITY_RULES:
     HAZARDS[_code] = (lambda c: lambda obs, src_lines, scenario: identity_hazards(obs, c))(_code)
 
 
+def effect_hazards(obs, code):
+    """[(description, site)] of what tests/harness/effects.py saw a reload re-do (RL401)
+    or reset (RL402)."""
+    eff = obs.get("effects")
+    if not isinstance(eff, dict) or not isinstance(eff.get("records"), list):
+        return []
+    return [("%s at %s: %s" % ("repeated" if code == "RL401" else "reset", loc(r["site"]), r["detail"]),
+             tuple(r["site"])) for r in eff["records"] if r["rule"] == code]
+
+
+for _code in EFFECT_RULES:
+    HAZARDS[_code] = (lambda c: lambda obs, src_lines, scenario: effect_hazards(obs, c))(_code)
+
+
 # ---- running --------------------------------------------------------------------
 
 def clean_env():
@@ -367,6 +416,8 @@ def run_scenario(python, folder, scenario, timeout, assume=()):
         extra = []
         for a in assume:
             extra += ["--assume-reloaded", a]
+        if os.path.basename(folder) in EFFECT_RULES:
+            extra.append("--effects")
         try:
             proc = subprocess.run(
                 [python, "-E", "-s", "-B", BOOT, out, folder, os.path.join(folder, scenario)] + extra,
@@ -528,6 +579,85 @@ def judge_folder(entry, codes, labels, observed, expected, scenarios_run):
     return True, "%d labels, %d stale bindings observed across the scenarios" % (len(labels), len(observed))
 
 
+def judge_effects(codes, folder, scenario, obs, expected, labels):
+    """RL401/RL402: labels sit in the reloaded modules. Returns (ok, message,
+    {(relpath, line, CODE)} observed, [relpath] of the fixture modules reloaded)."""
+    positive = scenario.startswith("pos_")
+    problems = []
+    if obs.get("uncaught"):
+        u = obs["uncaught"]
+        problems.append("scenario crashed: %s: %s at %s" % (u["type"], u["message"], loc(u["site"])))
+    elif obs["exit_code"] != 0 or obs["_returncode"] != 0:
+        problems.append("scenario exited with %s" % (obs["exit_code"] or obs["_returncode"]))
+    if not any(r.get("outcome") == "ok" for r in obs.get("reloads", ())):
+        problems.append("no reload ran: the scenario proves nothing")
+    eff = obs.get("effects")
+    if not isinstance(eff, dict) or not isinstance(eff.get("records"), list):
+        problems.append("effects oracle failed: %s" % (eff or {}).get("error", "no result"))
+        eff = {"records": [], "reloaded_files": []}
+    reloaded = list(eff.get("reloaded_files") or [])
+    hazards = []
+    for code in codes:
+        hazards += [(code, desc, site) for desc, site in effect_hazards(obs, code)]
+    observed = {(site[0], site[1], code) for code, _d, site in hazards}
+    own_labels = {(p, ln, c) for (p, ln, c) in labels if p == scenario}
+    unlabeled = sorted(observed - set(labels))
+    if positive:
+        if not observed:
+            problems.append("no hazard observed")
+        # every label of the scenario and of the modules it reloads must show up in its run
+        missing = sorted(l for l in labels if (l[0] == scenario or l[0] in reloaded) and l not in observed)
+        if missing:
+            problems.append("label(s) not proven: %s" % ", ".join("%s:%d %s" % m for m in missing))
+        if unlabeled:
+            problems.append("hazard(s) without `# expect`: %s" % ", ".join("%s:%d %s" % m for m in unlabeled))
+    else:
+        if own_labels:
+            problems.append("negative with `# expect` on line(s) %s" % sorted(ln for _p, ln, _c in own_labels))
+        if observed:
+            problems.append("hazard observed in a negative: %s" % ", ".join("%s:%d %s" % m for m in sorted(observed)))
+    if expected is not None:
+        reported = {(p, ln, c) for (p, ln, c) in expected if c in codes}
+        if positive:
+            missed = sorted(observed - reported)
+            if missed:
+                problems.append("hazard(s) not reported in expected.txt: %s" % ", ".join("%s:%d %s" % m for m in missed))
+        else:
+            mine = sorted((p, ln, c) for (p, ln, c) in reported if p == scenario or p in reloaded)
+            if mine:
+                problems.append("expected.txt reports line(s) of this negative or the modules it reloads: %s"
+                                % ", ".join("%s:%d %s" % m for m in mine))
+    seen = []
+    for code, desc, _site in hazards:
+        d = "%s %s" % (code, desc)
+        if d not in seen:
+            seen.append(d)
+    observation = "; ".join(seen[:3]) + (" (+%d more)" % (len(seen) - 3) if len(seen) > 3 else "") \
+        if seen else "no %s hazard (%d snapshots compared, reloaded %s)" % (
+            "/".join(codes), eff.get("snapshots", 0), ", ".join(reloaded) or "no fixture module")
+    if problems:
+        return False, "%s [%s]" % ("; ".join(problems), observation), observed
+    return True, observation, observed
+
+
+def judge_effects_folder(entry, codes, labels, observed, expected):
+    """Every label of the folder must be a hazard some scenario observed; with
+    expected.txt, every reported line too."""
+    problems = []
+    unproven = sorted(l for l in labels if l not in observed)
+    if unproven:
+        problems.append("label(s) no scenario proved: %s" % ", ".join("%s:%d %s" % u for u in unproven))
+    if expected is not None:
+        reported = {(p, ln, c) for (p, ln, c) in expected if c in codes}
+        unproved = sorted(reported - observed)
+        if unproved:
+            problems.append("expected.txt reports line(s) no scenario showed a hazard on: %s"
+                            % ", ".join("%s:%d %s" % u for u in unproved[:10]))
+    if problems:
+        return False, "; ".join(problems)
+    return True, "%d labels, %d hazard lines observed across the scenarios" % (len(labels), len(observed))
+
+
 def discover(selection):
     """[(entry, folder, scenario)] in sorted order."""
     items = []
@@ -585,7 +715,7 @@ def main(argv=None):
         configs[entry] = folder_config(folder)
         codes = configs[entry][0]
         p = os.path.join(folder, "expected.txt")
-        cross = any(c in IDENTITY_RULES for c in codes)
+        cross = any(c in IDENTITY_RULES or c in EFFECT_RULES for c in codes)
         expected[entry] = parse_expected(p, with_code=cross) if os.path.exists(p) else None
         if cross:
             labels[entry] = folder_labels(folder, codes)
@@ -606,6 +736,10 @@ def main(argv=None):
             codes = configs[entry][0]
             if obs is None:
                 ok, msg = False, err
+            elif entry in EFFECT_RULES:
+                ok, msg, seen = judge_effects(codes, folder, name, obs, expected[entry], labels[entry])
+                observed.setdefault(entry, set()).update(seen)
+                ran.setdefault(entry, []).append(name)
             elif entry in labels:
                 ok, msg, seen = judge_identity(codes, folder, name, obs, expected[entry], labels[entry])
                 observed.setdefault(entry, set()).update(seen)
@@ -632,8 +766,12 @@ def main(argv=None):
     for entry in sorted(labels):
         if entry not in ran or (args.select and entry not in args.select):
             continue
-        ok, msg = judge_folder(entry, configs[entry][0], labels[entry], observed.get(entry, set()),
-                               expected[entry], ran[entry])
+        if entry in EFFECT_RULES:
+            ok, msg = judge_effects_folder(entry, configs[entry][0], labels[entry], observed.get(entry, set()),
+                                           expected[entry])
+        else:
+            ok, msg = judge_folder(entry, configs[entry][0], labels[entry], observed.get(entry, set()),
+                                   expected[entry], ran[entry])
         print("%s %s (folder): %s" % ("PASS" if ok else "FAIL", entry, msg))
         if ok:
             passed += 1

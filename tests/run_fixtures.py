@@ -496,6 +496,95 @@ def check_scope(checks, binary):
                      "files_analyzed %d, errors: %s" % (data["files_analyzed"], errors_of(data)))
 
 
+CONFIG = os.path.join(FIXTURES, "config")
+
+
+def check_config(checks, binary):
+    """fixtures/config/: its pyproject.toml [tool.reloadlint] (found from the
+    working folder) proves each key with a file; the command line overrides
+    it; file-level noqa and unknown noqa codes; per-file-ignores by the
+    --stdin-filename path; a broken --config exits 2 naming file:line."""
+    name = "config"
+
+    def locs(data, with_module=False):
+        return [(f.get("rule"), f.get("path"), f.get("line")) + ((f.get("module"),) if with_module else ())
+                for f in data["findings"]]
+
+    def run_stdin(args, text):
+        try:
+            p = subprocess.run([binary] + args, cwd=CONFIG, env=env(), input=text.encode(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            return None, "", str(exc)
+
+    # select (no RL1xx), extend-select (RL4), ignore (RL201), extend-exclude
+    # (generated/), roots (module ns.app), assume-reloaded (ns.settings),
+    # side-effect-calls (vendorlib.subscribe), per-file-ignores (tests/*),
+    # `# reloadlint: noqa` (noqa_file.py) and `# reloadlint: noqa: RL205`.
+    want = [("RL203", "noqa_codes.py", 3, "noqa_codes"), ("RL203", "noqa_codes.py", 7, "noqa_codes"),
+            ("RL205", "noqa_unknown.py", 4, "noqa_unknown"), ("RL301", "src/ns/app.py", 1, "ns.app"),
+            ("RL401", "src/ns/settings.py", 9, "ns.settings")]
+    warnings = ["noqa_unknown.py:4: warning: unknown rule code `RL999` in noqa comment",
+                "noqa_unknown.py:6: warning: unknown rule code `RLX` in noqa comment"]
+    rc, out, err = run(binary, CONFIG, ["--format", "json", "."])
+    data = load_json(checks, name + " json", rc, out, err)
+    if data is not None:
+        got = locs(data, with_module=True)
+        checks.check(rc == 1 and got == want and not data["errors"] and data["files_analyzed"] == 7,
+                     name + " json", "exit 1, %d findings as configured, 7 files" % len(want),
+                     "exit %s, files_analyzed %d, findings:" % (rc, data["files_analyzed"]),
+                     ["got  %s" % (got,), "want %s" % (want,)] +
+                     ["error %s: %s" % (e.get("path"), e.get("message")) for e in data["errors"][:5]])
+        checks.check(err.splitlines() == warnings, name + " noqa warnings",
+                     "unknown noqa codes warned on stderr, other tools' codes silent",
+                     "stderr differs", ["got  %r" % err.splitlines(), "want %r" % warnings])
+
+    # The same warnings in text mode; the exit code is not changed by them.
+    rc, out, err = run(binary, CONFIG, ["--select", "RL205", "noqa_unknown.py"])
+    checks.check(rc == 1 and err.splitlines() == warnings, name + " text warnings",
+                 "exit 1 (the RL205 finding), warnings on stderr",
+                 "exit %s, stderr %r" % (rc, err.splitlines()))
+
+    # --select replaces the file's selection (and drops its ignore).
+    rc, out, err = run(binary, CONFIG, ["--format", "json", "--select", "RL1,RL201", "."])
+    data = load_json(checks, name + " --select", rc, out, err)
+    if data is not None:
+        got = locs(data)
+        want_sel = [("RL201", "noqa_codes.py", 6), ("RL201", "noqa_codes.py", 7),
+                    ("RL201", "noqa_unknown.py", 4), ("RL101", "removal.py", 3)]
+        checks.check(rc == 1 and got == want_sel, name + " --select", "command line over the file",
+                     "exit %s, got %s, want %s" % (rc, got, want_sel))
+
+    # per-file-ignores apply to the stdin file by its --stdin-filename path.
+    source = "from ns.settings import on_change\n"
+    for path, want_stdin in (("tests/test_stdin.py", []),
+                             ("src/ns/other.py", [("RL301", "src/ns/other.py", 1, "ns.other")])):
+        rc, out, err = run_stdin(["--format", "json", "--stdin-filename", path], source)
+        data = load_json(checks, name + " stdin " + path, rc, out, err)
+        if data is not None:
+            got = locs(data, with_module=True)
+            checks.check(got == want_stdin and rc == (1 if want_stdin else 0), name + " stdin " + path,
+                         "findings %s" % (want_stdin,), "exit %s, got %s" % (rc, got))
+
+    # --statistics counts what is left after the configuration.
+    rc, out, err = run(binary, CONFIG, ["--format", "json", "--statistics", "."])
+    try:
+        counts = {code: v.get("count") for code, v in json.loads(out).get("statistics", {}).items()}
+    except (ValueError, AttributeError):
+        counts = None
+    want_counts = {"RL203": 2, "RL205": 1, "RL301": 1, "RL401": 1}
+    checks.check(rc == 1 and counts == want_counts, name + " statistics", "counts %s" % want_counts,
+                 "exit %s, counts %s" % (rc, counts))
+
+    # A mistake in the configuration: exit 2, file:line and a suggestion.
+    rc, out, err = run(binary, CONFIG, ["--config", "broken.toml", "."])
+    want_err = ("reloadlint: error: broken.toml:4: unknown key `extend_exclude` "
+                "(did you mean `extend-exclude`?)")
+    checks.check(rc == 2 and err.strip() == want_err and not out, name + " broken",
+                 "exit 2: " + want_err, "exit %s, stderr %r, stdout %r" % (rc, err.strip(), out[:200]))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Snapshot tests of reloadlint against fixtures/.")
     ap.add_argument("--binary", default=os.environ.get("RELOADLINT_BIN") or os.path.join(ROOT, "build", "reloadlint"),
@@ -532,6 +621,7 @@ def main(argv=None):
         check_clean(checks, binary)
         check_seed(checks, binary, args.update)
         check_scope(checks, binary)
+        check_config(checks, binary)
 
     print("%d passed, %d failed" % (checks.passed, checks.failed))
     return 1 if checks.failed else 0

@@ -35,6 +35,13 @@ ends: the run-time counterpart of reloadlint's impact analysis. Finally
 tests/harness/identity.py compares every copied binding with its origin
 (see its docstring) and the result goes to the JSON as ``identity``.
 
+With ``--effects`` (harness.py passes it for fixtures/RL401/ and
+fixtures/RL402/), tests/harness/effects.py is loaded before the scenario
+starts: around every reload of a fixture module and at every line of that
+module's module-level code it compares the state outside the module (RL401)
+and remembers the module's containers (RL402); its result goes to the JSON as
+``effects`` (see its docstring).
+
 Nothing here decides whether a hazard happened: harness.py does that from the
 JSON. Lines are reported as (file relative to FIXTURE_DIR, line).
 """
@@ -55,6 +62,9 @@ FIXTURE_DIR = os.path.realpath(sys.argv[2])
 SCENARIO = os.path.realpath(sys.argv[3])
 ASSUME_RELOADED = [sys.argv[i + 1] for i in range(4, len(sys.argv) - 1) if sys.argv[i] == "--assume-reloaded"]
 IDENTITY_PY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "identity.py")
+EFFECTS_PY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "effects.py")
+WANT_EFFECTS = "--effects" in sys.argv[4:]
+EFFECTS = None           # tests/harness/effects.py's Effects, with --effects (RL401/RL402)
 FIXTURE_PREFIX = FIXTURE_DIR + os.sep
 _SCENARIO_REL = SCENARIO[len(FIXTURE_PREFIX):]
 _BOOT = os.path.realpath(__file__)
@@ -302,6 +312,8 @@ def _make_reload_wrapper(orig, via):
             before = _package_snapshot(module, name)
             if before is not None:
                 ev["_before_ns"] = before["ns"]
+        if EFFECTS is not None:
+            EFFECTS.begin(ev, module)
         try:
             result = orig(module)
         except BaseException as exc:
@@ -322,6 +334,8 @@ def _make_reload_wrapper(orig, via):
                                              if q > ev["seq_start"])
             return result
         finally:
+            if EFFECTS is not None:
+                EFFECTS.end(ev, module)
             S.reload_stack.pop()
             ev["seq_end"] = S.seq
             td = ev.pop("_target_dict")
@@ -404,6 +418,8 @@ def snapshot():
 
 
 def local_trace(frame, event, arg):
+    if EFFECTS is not None and EFFECTS.stack and event in ("line", "return"):
+        EFFECTS.trace(frame, event)
     if event == "line":
         snapshot()
         r = rel(frame.f_code.co_filename)
@@ -484,7 +500,30 @@ def identity_truth(ns):
 
 # ---- run ------------------------------------------------------------------
 
+def load_effects():
+    """With --effects: tests/harness/effects.py watches what reloads re-do outside
+    the reloaded module (RL401) and which of its containers they reset (RL402)."""
+    global EFFECTS
+    import importlib.util as _u
+    spec = _u.spec_from_file_location("_reloadlint_effects", EFFECTS_PY)
+    mod = _u.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    EFFECTS = mod.Effects(S, rel, in_fixture)
+
+
+def effects_truth():
+    if EFFECTS is None:
+        return None
+    try:
+        return EFFECTS.result()
+    except Exception as exc:  # a bug in the oracle must not pass as "no hazard"
+        import traceback
+        return {"error": "%s: %s" % (type(exc).__name__, exc), "traceback": traceback.format_exc()[-2000:]}
+
+
 def main():
+    if WANT_EFFECTS:
+        load_effects()
     sys.argv[:] = [SCENARIO]
     sys.path[0] = FIXTURE_DIR
     os.chdir(FIXTURE_DIR)
@@ -523,6 +562,7 @@ def main():
         "fixture_loads": [ev for ev in S.loads if ev["site"] is not None],
         "assumed_reloaded": ASSUME_RELOADED,
         "identity": identity,
+        "effects": effects_truth(),
     }
     with open(OUT_PATH, "w", encoding="utf-8") as fh:
         json.dump(out, fh, indent=1, sort_keys=True)

@@ -167,9 +167,9 @@ static void test_suppress_and_filter(void **state)
     fx.diags.arena = &fx.project.arena;
     add_file(&fx, "a.py");
     rl_file *f = &fx.project.files.items[0];
-    rl_vec_push(&f->facts.noqa, ((rl_noqa){3, NULL}));
-    rl_vec_push(&f->facts.noqa, ((rl_noqa){5, " RL201, RL203"}));
-    rl_vec_push(&f->facts.noqa, ((rl_noqa){7, " RL2"}));
+    rl_vec_push(&f->facts.noqa, ((rl_noqa){.line = 3, .codes = NULL}));
+    rl_vec_push(&f->facts.noqa, ((rl_noqa){.line = 5, .codes = " RL201, RL203"}));
+    rl_vec_push(&f->facts.noqa, ((rl_noqa){.line = 7, .codes = " RL2"}));
 
     rl_diag_add(&fx.diags, RL_RL101, 0, at(3, 1), "bare noqa");          /* suppressed */
     rl_diag_add(&fx.diags, RL_RL201, 0, at(5, 1), "listed");             /* suppressed */
