@@ -20,7 +20,7 @@ CTEST_ARGS ?=
 # Debian packages needed to build and test. nodejs/npm are handled separately
 # (they may be installed outside dpkg, e.g. node 20 + npm 11 from upstream).
 # python3-jsonschema: tests/check_sarif.py validates SARIF against the official schema.
-SETUP_PKGS := build-essential cmake pkg-config libcmocka-dev python3 python3-jsonschema ca-certificates openssl git
+SETUP_PKGS := build-essential cmake pkg-config libcmocka-dev python3 python3-jsonschema pre-commit ca-certificates openssl git
 NODE_PKGS  := nodejs npm
 
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
