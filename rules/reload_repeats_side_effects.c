@@ -31,7 +31,8 @@ static const char *const effect_calls[] = {
     "codecs.register", "copyreg.pickle", "os.putenv", "sys.settrace", "sys.setprofile",
     "sys.addaudithook", "sys.setrecursionlimit", "threading.Thread().start", "threading.settrace",
     "faulthandler.enable", "faulthandler.register", "socket.setdefaulttimeout",
-    "mimetypes.add_type", "readline.set_completer", "gc.disable",
+    "mimetypes.add_type", "readline.set_completer", "gc.disable", "os.register_at_fork",
+    "signal.siginterrupt", "sys.set_asyncgen_hooks", "threading.setprofile", "sys.set_int_max_str_digits",
 };
 
 /* Last names of decorators that register the decorated function somewhere. */
