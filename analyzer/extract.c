@@ -12,8 +12,10 @@
  * rl_extract_init(); a grammar that lacks one fails loudly at start-up. */
 #include "extract.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <tree_sitter/api.h>
 
 #include "model.h"
@@ -141,6 +143,7 @@ typedef struct walker {
     bool type_checking;
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
+    TSTreeCursor *cursors;   /* visit_children's cursor for each depth (lazily made) */
 } walker;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -931,12 +934,16 @@ static void visit(walker *w, TSNode n);
 static void visit_children(walker *w, TSNode n)
 {
     if (ts_node_child_count(n) == 0) return;
-    TSTreeCursor c = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(&c)) {
-        do visit(w, ts_tree_cursor_current_node(&c));
-        while (ts_tree_cursor_goto_next_sibling(&c));
+    /* one cursor per nesting depth, reset rather than re-created: cursor
+       creation allocates, and this runs for most nodes of every file */
+    if (!w->cursors) w->cursors = rl_xcalloc(RL_MAX_DEPTH + 1, sizeof(TSTreeCursor));
+    TSTreeCursor *c = &w->cursors[w->depth];
+    if (c->tree) ts_tree_cursor_reset(c, n);
+    else *c = ts_tree_cursor_new(n);
+    if (ts_tree_cursor_goto_first_child(c)) {
+        do visit(w, ts_tree_cursor_current_node(c));
+        while (ts_tree_cursor_goto_next_sibling(c));
     }
-    ts_tree_cursor_delete(&c);
 }
 
 static void visit_conditional(walker *w, TSNode n)
@@ -1495,6 +1502,46 @@ static void visit(walker *w, TSNode n)
     w->depth--;
 }
 
+/* ---- parsing with a time limit ----------------------------------------------- */
+
+typedef struct parse_input {
+    const char *src;
+    uint32_t len;
+} parse_input;
+
+static const char *read_source(void *payload, uint32_t byte, TSPoint at, uint32_t *bytes_read)
+{
+    (void)at;
+    const parse_input *in = payload;
+    if (byte >= in->len) {
+        *bytes_read = 0;
+        return "";
+    }
+    *bytes_read = in->len - byte;
+    return in->src + byte;
+}
+
+typedef struct parse_deadline {
+    double at;
+    bool hit;
+} parse_deadline;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* tree-sitter's progress callback: a pathological file cannot hold a worker
+ * for ever. Returning true cancels the parse. */
+static bool past_deadline(TSParseState *state)
+{
+    parse_deadline *d = state->payload;
+    if (now_seconds() > d->at) d->hit = true;
+    return d->hit;
+}
+
 /* Only files with errors pay for this second, iterative pass (no recursion:
  * a broken file may be arbitrarily deep). Records each ERROR or MISSING node
  * that is not inside another one. */
@@ -1542,7 +1589,12 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
 
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, tree_sitter_python());
-    TSTree *tree = ts_parser_parse_string(parser, NULL, in->src, in->len);
+    parse_input pin = {in->src, in->len};
+    parse_deadline deadline = {now_seconds() + RL_PARSE_TIME_LIMIT_SECONDS, false};
+    TSInput input = {&pin, read_source, TSInputEncodingUTF8, NULL};
+    TSParseOptions options = {&deadline, past_deadline};
+    TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, options);
+    facts->parse_timed_out = deadline.hit;
     if (tree) {
         TSNode root = ts_tree_root_node(tree);
         visit(&w, root);
@@ -1552,7 +1604,12 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     ts_parser_delete(parser);
     /* judge what the names mean while this worker still owns the facts, so
        the candidates that mean nothing are dropped early */
-    rl_model_file(facts, in->module);
+    rl_model_file(facts, in->module, in->keep_all);
+    if (w.cursors) {
+        for (uint32_t i = 0; i <= RL_MAX_DEPTH; i++)
+            if (w.cursors[i].tree) ts_tree_cursor_delete(&w.cursors[i]);
+        free(w.cursors);
+    }
     rl_vec_release(&w.loops);
     rl_vec_release(&w.constraints);
 }

@@ -11,11 +11,15 @@
 
 #include "facts.h"
 
+/* A file whose parse takes longer than this is stopped and listed in errors. */
+#define RL_PARSE_TIME_LIMIT_SECONDS 10.0
+
 typedef struct rl_extract_input {
     const char *src;        /* UTF-8 source, BOM removed; need not be NUL-terminated */
     uint32_t len;
     const char *module;     /* the file's dotted module name (for __name__ and relative imports) */
     bool is_package;        /* __init__.py: relative imports resolve against the module itself */
+    bool keep_all;          /* keep markers and local bindings (--dump-model) */
 } rl_extract_input;
 
 /* Checks that the linked grammar provides every node and field the front end

@@ -253,6 +253,7 @@ typedef struct rl_file_facts {
     RL_VEC(rl_syntax_error) syntax_errors;
     bool truncated;                  /* nesting too deep: part of the file was not analyzed */
     uint32_t truncated_line;         /* where the first skipped subtree starts */
+    bool parse_timed_out;            /* the parser gave up (time limit): no facts */
     RL_VEC(rl_noqa) noqa;            /* noqa comments, by line */
     uint32_t nlines;
 } rl_file_facts;

@@ -238,7 +238,57 @@ static void resolve_refs(const rl_resolver *r, rl_file_facts *f)
     f->refs.len = kept;
 }
 
-void rl_model_file(rl_file_facts *f, const char *module)
+/* After the per-file model, what the project-wide phase never reads goes:
+ * control-flow markers (the flow pairing is done) and bindings of function
+ * scopes (names are resolved). Events keep their order; pairing indices are
+ * renumbered. The vectors shrink to fit: a run holds every file's facts. */
+static void compact(rl_file_facts *f)
+{
+    uint32_t *renum = rl_xmalloc(sizeof(uint32_t) * (f->events.len ? f->events.len : 1));
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < f->events.len; k++) {
+        rl_event *e = &f->events.items[k];
+        bool marker = e->kind <= RL_EV_JUMP;
+        renum[k] = marker ? RL_NONE : kept;
+        if (!marker) f->events.items[kept++] = *e;
+    }
+    f->events.len = kept;
+    for (uint32_t k = 0; k < kept; k++) {
+        rl_event *e = &f->events.items[k];
+        for (uint32_t i = 0; i < e->nremovals; i++) e->removals[i] = renum[e->removals[i]];
+    }
+    free(renum);
+
+    kept = 0;
+    for (uint32_t i = 0; i < f->bindings.len; i++) {
+        const rl_binding *b = &f->bindings.items[i];
+        bool local = false;
+        for (uint32_t s = b->scope; s != RL_NONE && !local; s = f->scopes.items[s].parent)
+            local = f->scopes.items[s].kind == RL_SCOPE_FUNCTION;
+        if (!local) f->bindings.items[kept++] = *b;
+    }
+    if (kept != f->bindings.len) {
+        f->bindings.len = kept;
+        rl_resolver_index(f);
+    }
+#define RL_SHRINK(v)                                                                      \
+    do {                                                                                  \
+        if ((v).len < (v).cap) {                                                          \
+            (v).items = (v).len ? rl_xrealloc((v).items, sizeof(*(v).items) * (v).len) : \
+                                  (free((v).items), NULL);                                \
+            (v).cap = (v).len;                                                            \
+        }                                                                                 \
+    } while (0)
+    RL_SHRINK(f->events);
+    RL_SHRINK(f->bindings);
+    RL_SHRINK(f->scopes);
+    RL_SHRINK(f->refs);
+    RL_SHRINK(f->calls);
+    RL_SHRINK(f->noqa);
+#undef RL_SHRINK
+}
+
+void rl_model_file(rl_file_facts *f, const char *module, bool keep_all)
 {
     rl_resolver r;
     rl_resolver_index(f);
@@ -254,6 +304,7 @@ void rl_model_file(rl_file_facts *f, const char *module)
     resolve_aliases(&r, f);
     resolve_refs(&r, f);
     rl_flow_pair(f);
+    if (!keep_all) compact(f);
 }
 
 void rl_model_build(rl_project *project)

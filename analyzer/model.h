@@ -12,8 +12,10 @@
 /* The per-file part of the model, run by the front end right after a file's
  * walk: classifies events through the file's bindings, drops candidate events
  * that turned out to mean nothing (a call of a local function, an operation on
- * a plain dict), then pairs removals with imports and reloads (flow.h). */
-void rl_model_file(rl_file_facts *facts, const char *module);
+ * a plain dict), then pairs removals with imports and reloads (flow.h).
+ * Unless keep_all (--dump-model), it then drops what only it needed:
+ * control-flow markers and function-local bindings. */
+void rl_model_file(rl_file_facts *facts, const char *module, bool keep_all);
 
 /* Builds the project-wide model over every analyzed file. Single-threaded,
  * after extraction; results are stored in the project's run arena. */

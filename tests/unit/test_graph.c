@@ -34,7 +34,7 @@ static void build(rl_project *p, const src *files, size_t n)
         f.is_package = files[i].is_package;
         rl_vec_push(&p->files, f);
         rl_extract_input in = {files[i].text, (uint32_t)strlen(files[i].text), files[i].module,
-                               files[i].is_package};
+                               files[i].is_package, false};
         rl_extract(&p->files.items[i].facts, &in);
     }
     rl_model_build(p);
