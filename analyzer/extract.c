@@ -144,6 +144,7 @@ typedef struct walker {
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
     TSTreeCursor *cursors;   /* visit_children's cursor for each depth (lazily made) */
+    rl_strbuf scratch;       /* dotted()'s buffer, reused across calls */
 } walker;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -228,10 +229,11 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 static const char *dotted(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return NULL;
-    rl_strbuf sb = {0};
+    if (ts_node_symbol(n) == sym.s_identifier) return text_of(w, n); /* the common case */
+    rl_strbuf *sb = &w->scratch; /* reused: this runs for every call of every file */
+    sb->len = 0;
     const char *out = NULL;
-    if (dotted_into(w, n, &sb, 0) && sb.len) out = rl_arena_strndup(A(w), sb.data, sb.len);
-    rl_strbuf_release(&sb);
+    if (dotted_into(w, n, sb, 0) && sb->len) out = rl_arena_strndup(A(w), sb->data, sb->len);
     return out;
 }
 
@@ -258,10 +260,10 @@ static bool chain_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 static const char *dotted_chain(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return NULL;
-    rl_strbuf sb = {0};
+    rl_strbuf *sb = &w->scratch;
+    sb->len = 0;
     const char *out = NULL;
-    if (chain_into(w, n, &sb, 0) && sb.len) out = rl_arena_strndup(A(w), sb.data, sb.len);
-    rl_strbuf_release(&sb);
+    if (chain_into(w, n, sb, 0) && sb->len) out = rl_arena_strndup(A(w), sb->data, sb->len);
     return out;
 }
 
@@ -1610,6 +1612,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
             if (w.cursors[i].tree) ts_tree_cursor_delete(&w.cursors[i]);
         free(w.cursors);
     }
+    rl_strbuf_release(&w.scratch);
     rl_vec_release(&w.loops);
     rl_vec_release(&w.constraints);
 }
