@@ -35,6 +35,7 @@ typedef enum key_id {
     K_ROOTS,
     K_ASSUME_RELOADED,
     K_SIDE_EFFECT_CALLS,
+    K_CACHE_DIR,
     K_COUNT
 } key_id;
 
@@ -51,6 +52,7 @@ static const struct key_def {
     [K_ROOTS] = {"roots", "[\"src\"]"},
     [K_ASSUME_RELOADED] = {"assume-reloaded", "[\"app.settings\"]"},
     [K_SIDE_EFFECT_CALLS] = {"side-effect-calls", "[\"app.plugins.register\"]"},
+    [K_CACHE_DIR] = {"cache-dir", "\"/tmp/reloadlint-cache\""},
 };
 
 static const char *const pyproject_table[] = {"tool", "reloadlint"};
@@ -383,6 +385,23 @@ static int read_list_key(reader *r, key_id k, const rl_toml_entry *e)
     return 0;
 }
 
+/* `cache-dir`: the one key whose value is a single string (a folder, relative
+ * to the configuration's folder; it need not exist yet), as in ruff. */
+static int read_cache_dir(reader *r, const rl_toml_entry *e, uint32_t nrel)
+{
+    const char *name = keys[K_CACHE_DIR].name;
+    const rl_toml_value *v = &e->value;
+    if (nrel > 1 || v->type != RL_TOML_STRING)
+        return config_error(r, e->line, "`%s` must be a string (e.g. `%s = %s`), not %s", name,
+                            name, keys[K_CACHE_DIR].example,
+                            nrel > 1 ? "a table" : rl_toml_type_name(v->type));
+    if (!*v->text) return config_error(r, v->line, "`%s`: empty folder name", name);
+    if (strlen(v->text) != v->len)
+        return config_error(r, v->line, "`%s` holds a NUL character", name);
+    r->c->cache_dir = rl_path_absolute(r->a, r->c->dir, v->text);
+    return 0;
+}
+
 /* `per-file-ignores` itself (a table), or one of its globs (a list of codes). */
 static int read_per_file_ignores(reader *r, const rl_toml_entry *e, const char *const *rel,
                                  uint32_t nrel)
@@ -448,6 +467,7 @@ static int read_entry(reader *r, const rl_toml_entry *e)
     if (e->header || e->value.type != RL_TOML_TABLE)
         if (check_unique(r, id, e->line) < 0) return -1;
     if (k == K_PER_FILE_IGNORES) return read_per_file_ignores(r, e, rel, nrel);
+    if (k == K_CACHE_DIR) return read_cache_dir(r, e, nrel);
     if (nrel > 1 || e->value.type == RL_TOML_TABLE || e->value.type == RL_TOML_TABLE_ARRAY)
         return config_error(r, e->line, "`%s` must be a list of strings (e.g. `%s = %s`), not %s",
                             keys[k].name, keys[k].name, keys[k].example,

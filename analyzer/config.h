@@ -10,8 +10,8 @@
  * Keys: select, ignore, extend-select (codes or prefixes), per-file-ignores
  * (glob -> codes), exclude, extend-exclude (globs), roots (folders relative to
  * the file's folder), assume-reloaded (module patterns), side-effect-calls
- * (dotted call names). Every value is a list of strings; mistakes are errors
- * that name file:line. How the values combine with the command line is
+ * (dotted call names): lists of strings; cache-dir (a folder relative to the
+ * file's folder): a string. Mistakes are errors that name file:line. How the values combine with the command line is
  * options.c's business (rl_options_parse). */
 #ifndef RL_CONFIG_H
 #define RL_CONFIG_H
@@ -39,6 +39,7 @@ typedef struct rl_config {
     rl_str_list assume_reloaded;
     rl_str_list side_effect_calls;
     RL_VEC(rl_per_file_ignore) per_file_ignores;
+    const char *cache_dir;     /* absolute folder; NULL: not set */
 } rl_config;
 
 /* Reads the configuration in text (the contents of the file shown as path,

@@ -251,6 +251,10 @@ typedef struct walker {
     const char *cwd;        /* absolute; file PATHs are placed in their project from it */
     RL_VEC(found) found;
     const char *arg_prefix; /* display prefix of the PATH argument being walked */
+    const char *walk_real;  /* the folder being walked, symlinks resolved (realpath): a
+                               symlink met inside it is followed only when its target
+                               lies inside too; NULL when unknown */
+    const char *walk_shown; /* that folder as shown in messages ("." or "src") */
     bool reported;          /* what the walk in progress reaches is reported (false while
                                indexing the project around a file PATH, for context) */
     rl_str_list projects;   /* absolute roots of the projects indexed so far (run arena) */
@@ -281,6 +285,21 @@ static const char *file_type_name(mode_t m)
     if (S_ISBLK(m)) return "a block device";
     if (S_ISDIR(m)) return "a directory";
     return "not a regular file";
+}
+
+/* Whether the real path of the symlink at path (whose target exists) lies
+ * inside the folder being walked. Symlinks out of a PATH argument are not
+ * followed: the tree a user names is the tree analyzed. */
+static bool link_stays_inside(const walker *w, const char *path)
+{
+    if (!w->walk_real) return true;
+    char *real = realpath(path, NULL);
+    if (!real) return false;
+    size_t n = strlen(w->walk_real);
+    bool inside = strcmp(w->walk_real, "/") == 0 ||
+                  (strncmp(real, w->walk_real, n) == 0 && (real[n] == '/' || real[n] == '\0'));
+    free(real);
+    return inside;
 }
 
 /* A file to analyze, after following symlinks: regular files are queued,
@@ -365,12 +384,21 @@ static void walk_dir(walker *w, const char *fs_path, const char *prefix, unsigne
         if (rl_discover_excluded(w->o, name, path, rel)) continue;
         if (stat(path, &st) != 0) {
             const char *why = is_link && errno == ENOENT ? "dangling symbolic link"
-                                                         : strerror(errno);
+                              : errno == ELOOP               ? "symbolic link loop"
+                                                             : strerror(errno);
             add_found(w, path, RL_FILE_UNREADABLE, rl_arena_printf(a, "cannot read: %s", why),
                       NULL);
             continue;
         }
         if (S_ISDIR(st.st_mode)) continue; /* a symlink to a folder named *.py */
+        if (is_link && S_ISREG(st.st_mode) && !link_stays_inside(w, path)) {
+            add_found(w, path, RL_FILE_NOT_REGULAR,
+                      rl_arena_printf(a, "symbolic link to a file outside `%s`; not followed "
+                                         "(name the file itself as a PATH to analyze it)",
+                                      w->walk_shown),
+                      NULL);
+            continue;
+        }
         add_file(w, path, &st, is_link);
     }
     for (uint32_t i = 0; i < names.len; i++) free(names.items[i]);
@@ -476,7 +504,12 @@ static void walk_prefixed(walker *w, const char *prefix)
                           : n == 1                            ? "/" /* prefix "/" */
                                                               : rl_arena_strndup(a, prefix, n - 1);
     w->arg_prefix = prefix;
+    w->walk_shown = n == 0 ? "." : n == 1 ? "/" : rl_arena_strndup(a, prefix, n - 1);
+    char *real = realpath(fs_path, NULL);
+    w->walk_real = real ? rl_arena_strdup(a, real) : NULL;
+    free(real);
     walk_dir(w, fs_path, prefix, 0);
+    w->walk_real = NULL;
 }
 
 static bool project_seen(const walker *w, const char *abs_dir)

@@ -4,8 +4,12 @@
  * Directories are walked in strcmp order, collecting *.py and skipping the
  * folders matched by --exclude (default: tool and virtualenv folders) and
  * --extend-exclude unless named as a PATH. Symlinks to directories are not
- * followed during the walk; symlinks to files are. Files reached twice (same
- * device and inode) are listed once. Nothing is opened for reading here.
+ * followed during the walk; symlinks to files are when the file lies inside the
+ * folder walked (its real path), else they are listed as not followed
+ * (NOT_REGULAR): a symlink out of a PATH argument is followed only when it is
+ * the PATH argument itself. Files reached twice (same device and inode, e.g. a
+ * symlink to a file of the tree) are listed once. Nothing is opened for
+ * reading here: FIFOs, devices and sockets named *.py are listed, never read.
  *
  * Scope (SPEC "Files and scope"): everything reached from a directory PATH is
  * reported. A file PATH (and --stdin-filename) is reported too, and the whole

@@ -219,6 +219,9 @@ static const char *ref_kind_name(rl_ref_kind k)
     case RL_REF_ISSUBCLASS: return "issubclass";
     case RL_REF_EXCEPT: return "except";
     case RL_REF_TYPE_IS: return "type-is";
+    case RL_REF_ATTR_LOAD: return "attr-load";
+    case RL_REF_GETATTR: return "getattr";
+    case RL_REF_FROM_IMPORT: return "from-import";
     }
     return "?";
 }

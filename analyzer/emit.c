@@ -10,7 +10,7 @@ uint32_t rl_files_analyzed(const rl_project *p)
     uint32_t n = 0;
     for (uint32_t i = 0; i < p->files.len; i++) {
         rl_file_status s = p->files.items[i].status;
-        if (p->files.items[i].reported && (s == RL_FILE_OK || s == RL_FILE_SYNTAX_ERROR)) n++;
+        if (p->files.items[i].reported && s == RL_FILE_OK) n++;
     }
     return n;
 }

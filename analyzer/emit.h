@@ -16,8 +16,10 @@
 #include "util.h"
 
 /* How many files count as analyzed: reported ones (rl_file.reported) with
- * status OK or SYNTAX_ERROR. Files indexed only for context are not counted,
- * nor listed in errors by the emitters. */
+ * status OK. A file with syntax errors is analyzed as far as it parses but
+ * listed in errors, not counted here, so that files_analyzed plus the errors
+ * listed is the number of files reached, each counted once. Files indexed
+ * only for context are not counted, nor listed in errors by the emitters. */
 uint32_t rl_files_analyzed(const rl_project *p);
 
 /* Text: each finding with its framed source line, help and notes, then a

@@ -52,35 +52,7 @@ static bool is_line_separator(uint32_t cp) { return cp == 0x2028 || cp == 0x2029
 
 void rl_text_append_escaped(rl_strbuf *sb, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            char esc[5] = {'\\', 'x', hex[c >> 4], hex[c & 15], 0};
-            rl_strbuf_adds(sb, esc);
-            i++;
-            continue;
-        }
-        if (c < 0x80) {
-            rl_strbuf_addc(sb, (char)c);
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = rl_utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            char esc[5] = {'\\', 'x', hex[c >> 4], hex[c & 15], 0};
-            rl_strbuf_adds(sb, esc);
-            i++;
-        } else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp) || is_line_separator(cp)) {
-            rl_strbuf_addf(sb, "\\u{%04x}", cp);
-            i += k;
-        } else {
-            rl_strbuf_addn(sb, s + i, k);
-            i += k;
-        }
-    }
+    rl_strbuf_add_escaped(sb, s, n);
 }
 
 static void add_escaped_str(rl_strbuf *sb, const char *s)

@@ -145,6 +145,8 @@ typedef struct walker {
     RL_VEC(constraint) constraints;
     TSTreeCursor *cursors;   /* visit_children's cursor for each depth (lazily made) */
     rl_strbuf scratch;       /* dotted()'s buffer, reused across calls */
+    rl_arena loads;          /* RL_REF_ATTR_LOAD / GETATTR text: the model keeps few of them
+                                and copies those into the file's arena (model.c) */
 } walker;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -351,6 +353,65 @@ static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
     if (!d || (need_dot && !strchr(d, '.'))) return;
     rl_ref r = {kind, w->scope, d, NULL, NULL, false, span_of(w, n)};
     rl_vec_push(&w->f->refs, r);
+}
+
+/* RL305: `X.name` read, X.name the outermost identifier chain (children are
+ * identifiers only, so nothing else is visited). Text goes to w->loads: most
+ * heads are not imports and are dropped by the model. */
+static bool add_attr_load(walker *w, rl_ref_kind kind, TSNode n, const char *lit)
+{
+    rl_strbuf *sb = &w->scratch;
+    sb->len = 0;
+    if (!dotted_into(w, n, sb, 0) || !sb->len) return false;
+    if (lit) {
+        rl_strbuf_addc(sb, '.');
+        rl_strbuf_adds(sb, lit);
+    } else if (!memchr(sb->data, '.', sb->len)) {
+        return true; /* a bare name in parentheses */
+    }
+    if ((sb->len > 5 && memcmp(sb->data, "self.", 5) == 0) || (sb->len > 4 && memcmp(sb->data, "cls.", 4) == 0))
+        return true; /* never a module: not worth a record */
+    rl_ref r = {kind, w->scope, rl_arena_strndup(&w->loads, sb->data, sb->len), NULL, NULL, false,
+                span_of(w, n)};
+    rl_vec_push(&w->f->refs, r);
+    return true;
+}
+
+/* `f()` with f the bare name fn (no arguments when noargs). */
+static bool is_call_of(walker *w, TSNode n, const char *fn, bool noargs)
+{
+    if (!is(n, sym.s_call)) return false;
+    TSNode f = field(n, fld.function), args = field(n, fld.arguments);
+    if (!is(f, sym.s_identifier)) return false;
+    uint32_t sb = ts_node_start_byte(f), eb = ts_node_end_byte(f);
+    size_t l = strlen(fn);
+    if (eb > w->len || eb - sb != l || memcmp(w->src + sb, fn, l) != 0) return false;
+    return !noargs || (is(args, sym.s_argument_list) && ts_node_named_child_count(args) == 0);
+}
+
+/* An expression that is the module's own namespace dict: globals(), vars(),
+ * X[...].__dict__ (sys.modules[__name__].__dict__), vars(X[...]). */
+static bool is_namespace_dict(walker *w, TSNode n)
+{
+    if (is_call_of(w, n, "globals", true) || is_call_of(w, n, "vars", true)) return true;
+    if (is_call_of(w, n, "vars", false)) {
+        TSNode a0 = ts_node_named_child(field(n, fld.arguments), 0);
+        return is(a0, sym.s_subscript);
+    }
+    if (!is(n, sym.s_attribute)) return false;
+    TSNode attr = field(n, fld.attribute);
+    uint32_t sb = ts_node_start_byte(attr), eb = ts_node_end_byte(attr);
+    return eb <= w->len && eb - sb == 8 && memcmp(w->src + sb, "__dict__", 8) == 0 &&
+           is(field(n, fld.object), sym.s_subscript);
+}
+
+/* RL305: the module binds names nobody can list (see facts.h). */
+static void add_dynamic_namespace(walker *w, const char *how, TSNode at)
+{
+    uint32_t scope = w->scope;
+    w->scope = 0;
+    add_binding(w, RL_BIND_OTHER, RL_PSEUDO_DYNAMIC, how, at);
+    w->scope = scope;
 }
 
 /* A statement that may change state outside its module (RL401, RL402). */
@@ -812,8 +873,10 @@ static void visit_chained_call(walker *w, TSNode n, TSNode fn)
 static void visit_call(walker *w, TSNode n)
 {
     TSNode fn = field(n, fld.function), args = field(n, fld.arguments);
-    const char *callee = dotted(w, fn);
+    if (is(fn, sym.s_attribute) && is_namespace_dict(w, field(fn, fld.object)))
+        add_dynamic_namespace(w, "update", n); /* globals().update(...), .setdefault, ... */
     if (!is(args, sym.s_argument_list)) return;
+    const char *callee = dotted(w, fn);
     if (!callee) {
         visit_chained_call(w, n, fn);
         return;
@@ -827,6 +890,14 @@ static void visit_call(walker *w, TSNode n)
     if (!has_receiver && strcmp(callee, "setattr") == 0) {
         const char *attr = string_value(w, nth_positional(args, 1));
         add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, nth_positional(args, 0)), attr ? attr : "?", n);
+        if (is(nth_positional(args, 0), sym.s_subscript)) add_dynamic_namespace(w, "setattr", n);
+    }
+    if (!has_receiver && strcmp(callee, "getattr") == 0 && ts_node_named_child_count(args) == 2) {
+        const char *attr = string_value(w, nth_positional(args, 1)); /* no default: it raises */
+        TSNode obj = nth_positional(args, 0);
+        uint32_t before = w->f->refs.len;
+        if (attr && *attr && is(obj, sym.s_identifier)) add_attr_load(w, RL_REF_GETATTR, obj, attr);
+        if (w->f->refs.len > before) rl_vec_last(&w->f->refs)->span = span_of(w, nth_positional(args, 1));
     }
     if (!has_receiver && (strcmp(callee, "isinstance") == 0 || strcmp(callee, "issubclass") == 0))
         add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
@@ -969,8 +1040,10 @@ static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *v
         for (uint32_t i = 0; i < c; i++)
             bind_target(w, ts_node_named_child(t, i), kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind,
                         NULL, depth + 1);
+    } else if (s == sym.s_attribute) {
+        visit(w, field(t, fld.object)); /* a store, not a load of the attribute */
     } else {
-        /* attribute or subscript target: evaluate it for calls inside */
+        /* subscript target: evaluate it for calls inside */
         visit(w, t);
     }
 }
@@ -1017,10 +1090,12 @@ static void visit_assignment(walker *w, TSNode n)
     if (ts_node_is_null(value)) return; /* bare annotation `x: int` binds nothing */
     const char *v;
     rl_binding_kind kind = value_kind(w, value, &v);
+    if (is_namespace_dict(w, value)) add_dynamic_namespace(w, "alias", n); /* d = globals() */
     visit(w, value);
     for (TSNode t = n; is(t, sym.s_assignment); t = field(t, fld.right)) {
         TSNode target = field(t, fld.left);
         if (is(target, sym.s_subscript)) {
+            if (is_namespace_dict(w, field(target, fld.value))) add_dynamic_namespace(w, "setitem", t);
             const char *container = dotted(w, field(target, fld.value));
             if (container && may_be_sys_modules(container))
                 container_op(w, t, container, RL_OP_SETITEM, field(target, fld.subscript));
@@ -1491,6 +1566,8 @@ static void visit(walker *w, TSNode n)
     } else if (s == sym.s_call) {
         visit_call(w, n);
         visit_children(w, n);
+    } else if (s == sym.s_attribute) {
+        if (!add_attr_load(w, RL_REF_ATTR_LOAD, n, NULL)) visit_children(w, n);
     } else if (s == sym.s_string) {
         /* only interpolations can hold code */
         uint32_t c = ts_node_named_child_count(n);
@@ -1556,9 +1633,14 @@ static void scan_syntax_errors(walker *w, TSNode root)
            the innermost errors, which point at the offending line. */
         bool inner_errors = false;
         if (ts_node_is_error(n)) {
-            uint32_t k = ts_node_child_count(n);
-            for (uint32_t i = 0; i < k && !inner_errors; i++)
-                inner_errors = ts_node_has_error(ts_node_child(n, i));
+            /* siblings through the cursor: ts_node_child(n, i) walks from the
+               first child each time, quadratic in an ERROR node with 100,000
+               children (unclosed brackets) */
+            if (ts_tree_cursor_goto_first_child(&c)) {
+                do inner_errors = ts_node_has_error(ts_tree_cursor_current_node(&c));
+                while (!inner_errors && ts_tree_cursor_goto_next_sibling(&c));
+                ts_tree_cursor_goto_parent(&c);
+            }
             if (!inner_errors) record_syntax_error(w, n);
         } else if (ts_node_is_missing(n)) {
             record_syntax_error(w, n);
@@ -1613,6 +1695,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
         free(w.cursors);
     }
     rl_strbuf_release(&w.scratch);
+    rl_arena_release(&w.loads);
     rl_vec_release(&w.loops);
     rl_vec_release(&w.constraints);
 }

@@ -88,6 +88,13 @@ typedef enum rl_ref_kind {
     RL_REF_ISSUBCLASS,  /* issubclass(x, C) */
     RL_REF_EXCEPT,      /* except C: */
     RL_REF_TYPE_IS,     /* type(x) is C / type(x) == C */
+    RL_REF_ATTR_LOAD,   /* X.a.b read (the outermost identifier chain): kept by the model
+                           only when the head X is bound by an import, and at most
+                           RL_ATTR_LOADS_PER_NAME times per file and qualified name (RL305) */
+    RL_REF_GETATTR,     /* getattr(X, "name") with two arguments: dotted = "X.name"; kept
+                           like ATTR_LOAD (RL305) */
+    RL_REF_FROM_IMPORT, /* `from M import name` in a function (its binding is compacted away):
+                           dotted = qual = "M.name", param = the imported name (RL305) */
 } rl_ref_kind;
 
 typedef struct rl_ref {
@@ -99,6 +106,17 @@ typedef struct rl_ref {
     bool via_import;     /* the head name is bound by an import */
     rl_span span;
 } rl_ref;
+
+/* Module-level pseudo-bindings (kind RL_BIND_OTHER, scope 0) that no Python
+ * name can collide with (RL305 asks "does M still bind name?"):
+ *   "<dynamic>": M writes its namespace dynamically (globals()[k] = v,
+ *                globals().update, vars() writes, sys.modules[__name__]
+ *                .__dict__ writes, setattr(sys.modules[__name__], ...));
+ *                value = how.
+ *   "<global>":  a function of M declares `global value`: calling it binds
+ *                value at module level. */
+#define RL_PSEUDO_DYNAMIC "<dynamic>"
+#define RL_PSEUDO_GLOBAL "<global>"
 
 /* ---- events ------------------------------------------------------------
  * Program-ordered records of the things the rules judge, with the control

@@ -34,6 +34,10 @@ typedef struct rl_module {
     uint32_t root;      /* import root id of file; RL_NONE without source */
     bool assumed;       /* named by --assume-reloaded */
     RL_VEC(rl_reload_site) sites;
+    /* --diff-base REV (history.h): the module-level names the module bound at
+       REV and its current source binds no more, sorted; run-arena owned */
+    const char **removed;
+    uint32_t nremoved;
 } rl_module;
 
 typedef struct rl_graph {

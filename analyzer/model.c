@@ -218,13 +218,77 @@ static const char *const ref_builtin[] = {
     [RL_REF_ISSUBCLASS] = "issubclass",
     [RL_REF_EXCEPT] = NULL,
     [RL_REF_TYPE_IS] = "type",
+    [RL_REF_ATTR_LOAD] = NULL,
+    [RL_REF_GETATTR] = "getattr",
+    [RL_REF_FROM_IMPORT] = NULL,
 };
+
+/* The strings of kept attribute loads, one copy per distinct text in the
+ * file's arena: `os.path.join` read fifty times costs one string. */
+typedef struct interned {
+    const char *text;
+    uint32_t uses;
+} interned;
+
+typedef struct interner {
+    interned *slots;
+    uint32_t mask;
+    rl_arena *arena;
+} interner;
+
+static interned *intern(interner *t, const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = s; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        if (!t->slots[i].text) t->slots[i].text = rl_arena_strdup(t->arena, s);
+        if (strcmp(t->slots[i].text, s) == 0) return &t->slots[i];
+    }
+}
+
+/* A run over the standard library holds tens of thousands of module
+ * attribute reads (`os.path` ...): a file keeps the first few reads of each
+ * qualified name, enough to point at every place a removed name breaks. */
+#define RL_ATTR_LOADS_PER_NAME 4
+
+/* RL305 attribute loads and getattr literals: kept only when the head is
+ * bound by an import. Their text lives in the extractor's scratch arena and
+ * resolution allocates in a scratch arena of its own; the few kept are copied
+ * into the file's arena. */
+static bool keep_attr_load(const rl_resolver *scratch, interner *t, rl_ref *ref)
+{
+    const char *builtin = ref_builtin[ref->kind];
+    if (builtin) {
+        const char *q = rl_resolve(scratch, ref->scope, builtin);
+        if (!q || !rl_str_starts_with(q, "builtins.")) return false; /* shadowed */
+    }
+    const char *q = rl_resolve_module(scratch, ref->scope, ref->dotted);
+    if (!q || rl_str_starts_with(q, "builtins.")) return false;
+    interned *qi = intern(t, q);
+    if (++qi->uses > RL_ATTR_LOADS_PER_NAME) return false;
+    ref->qual = qi->text;
+    ref->dotted = strcmp(q, ref->dotted) == 0 ? qi->text : intern(t, ref->dotted)->text;
+    ref->via_import = true;
+    return true;
+}
 
 static void resolve_refs(const rl_resolver *r, rl_file_facts *f)
 {
     uint32_t kept = 0;
+    rl_arena scratch_arena = {0};
+    rl_resolver scratch;
+    rl_resolver_init(&scratch, f, r->module, &scratch_arena);
+    interner t = {NULL, 0, &f->arena};
+    uint32_t nslots = 16;
+    while (nslots < 2 * f->refs.len) nslots *= 2;
+    t.slots = rl_xcalloc(nslots, sizeof(interned));
+    t.mask = nslots - 1;
     for (uint32_t i = 0; i < f->refs.len; i++) {
         rl_ref *ref = &f->refs.items[i];
+        if (ref->kind == RL_REF_ATTR_LOAD || ref->kind == RL_REF_GETATTR) {
+            if (keep_attr_load(&scratch, &t, ref)) f->refs.items[kept++] = *ref;
+            continue;
+        }
         const char *builtin = ref_builtin[ref->kind];
         if (builtin) {
             const char *q = rl_resolve(r, ref->scope, builtin);
@@ -236,6 +300,43 @@ static void resolve_refs(const rl_resolver *r, rl_file_facts *f)
         f->refs.items[kept++] = *ref;
     }
     f->refs.len = kept;
+    free(t.slots);
+    rl_arena_release(&scratch_arena);
+}
+
+static bool in_function(const rl_file_facts *f, uint32_t scope)
+{
+    for (uint32_t s = scope; s != RL_NONE; s = f->scopes.items[s].parent)
+        if (f->scopes.items[s].kind == RL_SCOPE_FUNCTION) return true;
+    return false;
+}
+
+/* RL305 facts that compaction would lose with the function-scope bindings:
+ * function-local `from M import name` become RL_REF_FROM_IMPORT refs, and
+ * `global x` declarations a module-level "<global>" pseudo-binding. */
+static void keep_local_import_facts(rl_file_facts *f)
+{
+    uint32_t n = f->bindings.len;
+    bool added = false;
+    for (uint32_t i = 0; i < n; i++) {
+        rl_binding b = f->bindings.items[i];
+        if (!in_function(f, b.scope)) continue;
+        if (b.kind == RL_BIND_FROM_IMPORT && b.value && b.attr &&
+            !(b.flags & (RL_BINDING_TYPE_CHECKING | RL_BINDING_IN_TRY))) {
+            rl_ref ref = {RL_REF_FROM_IMPORT, b.scope, b.value, b.attr, b.value, true, b.span};
+            rl_vec_push(&f->refs, ref);
+        } else if (b.kind == RL_BIND_GLOBAL_DECL) {
+            rl_binding g = {0};
+            g.kind = RL_BIND_OTHER;
+            g.scope = 0;
+            g.name = RL_PSEUDO_GLOBAL;
+            g.value = b.name;
+            g.span = b.span;
+            rl_vec_push(&f->bindings, g);
+            added = true;
+        }
+    }
+    if (added) rl_resolver_index(f);
 }
 
 /* After the per-file model, what the project-wide phase never reads goes:
@@ -304,13 +405,39 @@ void rl_model_file(rl_file_facts *f, const char *module, bool keep_all)
     resolve_aliases(&r, f);
     resolve_refs(&r, f);
     rl_flow_pair(f);
+    keep_local_import_facts(f);
     if (!keep_all) compact(f);
+}
+
+/* RL305's attribute loads only matter when they reach a reloaded module with
+ * source; once the graph knows which, the rest go (most of them: `os.path`). */
+static void prune_attr_loads(rl_project *project)
+{
+    const rl_graph *g = project->graph;
+    for (uint32_t fi = 0; fi < project->files.len; fi++) {
+        rl_file_facts *f = &project->files.items[fi].facts;
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < f->refs.len; i++) {
+            const rl_ref *r = &f->refs.items[i];
+            uint32_t m;
+            const char *rest;
+            if ((r->kind != RL_REF_ATTR_LOAD && r->kind != RL_REF_GETATTR) ||
+                (g->any_reloaded && r->qual && rl_graph_split(g, r->qual, fi, &m, &rest) && *rest &&
+                 g->modules.items[m].file != RL_NONE && rl_module_reloaded(&g->modules.items[m])))
+                f->refs.items[kept++] = *r;
+        }
+        if (kept == f->refs.len) continue;
+        f->refs.len = kept;
+        f->refs.items = kept ? rl_xrealloc(f->refs.items, sizeof(rl_ref) * kept) : (free(f->refs.items), NULL);
+        f->refs.cap = kept;
+    }
 }
 
 void rl_model_build(rl_project *project)
 {
     /* the per-file part already ran in the workers (rl_model_file) */
     rl_graph_build(project);
+    if (project->graph) prune_attr_loads(project);
 }
 
 void rl_model_release(rl_project *project)

@@ -125,8 +125,10 @@ static const char help_text[] =
     "                                [tool.reloadlint]) or a TOML file with the keys at\n"
     "                                its top level [default: the nearest pyproject.toml\n"
     "                                with [tool.reloadlint], from the current folder up]\n"
-    "      --no-cache                Do not read or write the cache\n"
-    "      --cache-dir <DIR>         Where to keep the cache\n"
+    "      --no-cache                Do not read or write the cache of per-file facts\n"
+    "      --cache-dir <DIR>         Where to keep the cache [default: cache-dir of the\n"
+    "                                configuration, else $XDG_CACHE_HOME/reloadlint,\n"
+    "                                else ~/.cache/reloadlint]\n"
     "      --diff-base <REV>         Git revision to compare reloaded modules against\n"
     "                                (RL305)\n"
     "\n"
@@ -531,8 +533,8 @@ static void select_rules(rl_options *o, const parse_state *ps, const rl_config *
 /* Reads --config FILE or the nearest [tool.reloadlint] and merges it under
  * the command line: a flag given there replaces the file's value (--select,
  * --exclude, --root, --assume-reloaded), --extend-exclude adds to the file's
- * extend-exclude. per-file-ignores and side-effect-calls exist only in the
- * file. Strings live in o->arena. */
+ * extend-exclude, --cache-dir replaces cache-dir. per-file-ignores and
+ * side-effect-calls exist only in the file. Strings live in o->arena. */
 static int load_config(rl_options *o, const parse_state *ps)
 {
     char *cwd = rl_current_dir();
@@ -558,6 +560,7 @@ static int load_config(rl_options *o, const parse_state *ps)
         if (o->roots.len == 0) copy_list(&o->roots, &c.roots);
         if (o->assume_reloaded.len == 0) copy_list(&o->assume_reloaded, &c.assume_reloaded);
         copy_list(&o->side_effect_calls, &c.side_effect_calls);
+        if (!o->cache_dir) o->cache_dir = c.cache_dir; /* --cache-dir wins */
         for (uint32_t i = 0; i < c.per_file_ignores.len; i++)
             rl_vec_push(&o->per_file_ignores, c.per_file_ignores.items[i]);
     }

@@ -26,6 +26,7 @@
     X(RL302, stale_alias)                        \
     X(RL303, stale_star_import)                  \
     X(RL304, stale_class_identity)               \
+    X(RL305, reload_masks_removed_name)          \
     X(RL401, reload_repeats_side_effects)        \
     X(RL402, reload_resets_state)
 

@@ -15,9 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "discover.h"
 #include "dump.h"
 #include "emit.h"
+#include "history.h"
 #include "extract.h"
 #include "model.h"
 #include "source.h"
@@ -49,6 +51,7 @@ typedef struct file_result {
 typedef struct work {
     rl_project *project;
     file_result *results;
+    rl_cache *cache; /* NULL: --no-cache, or no usable cache folder */
     atomic_uint next;
 } work;
 
@@ -102,10 +105,23 @@ static void process_file(work *w, uint32_t i)
         .len = (uint32_t)len, /* --max-file-size is below 4 GiB */
         .module = f->module,
         .is_package = f->is_package,
+        .keep_all = p->options->dump_model != NULL,
     };
-    rl_extract(&f->facts, &in);
+    /* an unchanged file's facts come from the cache: no parse, no walk */
+    rl_cache_key key;
+    if (w->cache) rl_cache_key_make(w->cache, &in, &key);
+    if (!w->cache || !rl_cache_load(w->cache, &key, &f->facts)) {
+        rl_extract(&f->facts, &in);
+        if (w->cache) rl_cache_store(w->cache, &key, &f->facts);
+    }
     rl_source_release(&src); /* facts keep copies; emitters re-read the file */
-    if (f->facts.syntax_errors.len) {
+    if (f->facts.parse_timed_out) {
+        f->status = RL_FILE_TOO_LARGE;
+        rl_strbuf sb = {0};
+        rl_strbuf_addf(&sb, "parsing took longer than %.0f s and was stopped (pathological input); "
+                            "exclude the file with --extend-exclude", RL_PARSE_TIME_LIMIT_SECONDS);
+        res->error = rl_strbuf_detach(&sb);
+    } else if (f->facts.syntax_errors.len) {
         f->status = RL_FILE_SYNTAX_ERROR;
         res->error = rl_syntax_error_message(&f->facts);
     } else if (f->facts.truncated) {
@@ -141,9 +157,9 @@ static unsigned thread_count(const rl_options *o, uint32_t nfiles)
 }
 
 /* Returns -1 when no thread could be started (the caller reports it). */
-static int extract_all(rl_project *p, file_result *results, unsigned nthreads)
+static int extract_all(rl_project *p, file_result *results, unsigned nthreads, rl_cache *cache)
 {
-    work w = {.project = p, .results = results};
+    work w = {.project = p, .results = results, .cache = cache};
     atomic_init(&w.next, 0u);
     if (nthreads <= 1) {
         worker_main(&w);
@@ -265,7 +281,7 @@ static int exit_status(const rl_options *o, const rl_project *p, const rl_diags 
 }
 
 static void print_stats(const rl_project *p, const file_result *results, const double *ms,
-                        unsigned nthreads, const rl_diags *d)
+                        unsigned nthreads, const rl_diags *d, const rl_cache *cache)
 {
     uint64_t bytes = 0;
     uint32_t errors = 0, context = 0;
@@ -287,6 +303,17 @@ static void print_stats(const rl_project *p, const file_result *results, const d
         total += ms[ph];
     }
     fprintf(stderr, "  %-14s %9.2f ms\n", "total", total);
+    if (!cache) {
+        fprintf(stderr, "  %-14s off\n", "cache");
+        return;
+    }
+    rl_cache_stats cs;
+    rl_cache_stats_get(cache, &cs);
+    fprintf(stderr, "  %-14s %llu hits, %llu misses (%llu invalid entries), %llu bytes read, "
+                    "%llu bytes written (%s)\n",
+            "cache", (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+            (unsigned long long)cs.rejected, (unsigned long long)cs.bytes_read,
+            (unsigned long long)cs.bytes_written, rl_cache_dir(cache));
 }
 
 /* Discovery; --dump-model PATH is analyzed along with the PATH arguments, so
@@ -307,7 +334,7 @@ static void discover(rl_project *p, const rl_options *o)
 
 static int unsupported(const rl_options *o)
 {
-    if (o->diff_base) return rl_error("--diff-base is not supported yet");
+    if (o->diff_base && rl_history_check(o) < 0) return -1;
     return 0;
 }
 
@@ -334,7 +361,9 @@ int rl_run(const rl_options *o)
     ms[PH_DISCOVER] = now_ms() - t, t = now_ms();
 
     unsigned nthreads = thread_count(o, nfiles);
-    extract_all(&project, results, nthreads);
+    /* --cache-dir (or the configuration's cache-dir), else the user's cache folder */
+    rl_cache *cache = o->no_cache || nfiles == 0 ? NULL : rl_cache_open(o->cache_dir);
+    extract_all(&project, results, nthreads, cache);
     for (uint32_t i = 0; i < nfiles; i++) {
         rl_file *f = &project.files.items[i];
         if (results[i].error) f->error = rl_arena_strdup(&project.arena, results[i].error);
@@ -344,6 +373,7 @@ int rl_run(const rl_options *o)
     ms[PH_EXTRACT] = now_ms() - t, t = now_ms();
 
     rl_model_build(&project);
+    if (o->diff_base) rl_history_load(&project); /* RL305: names removed since REV */
     ms[PH_MODEL] = now_ms() - t, t = now_ms();
 
     rl_diags diags = {.arena = &project.arena};
@@ -364,7 +394,8 @@ int rl_run(const rl_options *o)
         status = emit(o, &project, &diags, out) < 0 ? 2 : exit_status(o, &project, &diags);
         ms[PH_EMIT] = now_ms() - t;
     }
-    if (o->stats) print_stats(&project, results, ms, nthreads, &diags);
+    if (o->stats) print_stats(&project, results, ms, nthreads, &diags, cache);
+    rl_cache_close(cache);
 
     free(results);
     rl_vec_release(&diags.items);

@@ -177,9 +177,14 @@ void rl_noqa_warn_unknown(FILE *out, const rl_project *p)
             for (size_t c = 0; c < count && c < MAX_CODES; c++) {
                 if (!any) fflush(stdout);
                 any = true;
-                fprintf(out, "%s:%u: warning: unknown rule code `%.*s` in noqa comment%s\n",
-                        f->path, n->line, (int)lens[c], starts[c],
-                        unknown_code_hint(starts[c], lens[c]));
+                /* the path and the code come from the analyzed tree: escaped */
+                rl_strbuf sb = {0};
+                rl_strbuf_add_escaped(&sb, f->path, strlen(f->path));
+                rl_strbuf_addf(&sb, ":%u: warning: unknown rule code `", n->line);
+                rl_strbuf_add_escaped(&sb, starts[c], lens[c]);
+                rl_strbuf_addf(&sb, "` in noqa comment%s\n", unknown_code_hint(starts[c], lens[c]));
+                fwrite(sb.data, 1, sb.len, out);
+                rl_strbuf_release(&sb);
             }
         }
     }

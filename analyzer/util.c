@@ -56,27 +56,49 @@ char *rl_xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* Prints "reloadlint: LEVEL: " and the message with its control characters
+ * escaped (rl_strbuf_add_escaped): messages quote paths, codes and values
+ * from the analyzed tree and its configuration, which must not reach a
+ * terminal raw. */
+static void print_message(const char *level, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    char *text = small;
+    if (n >= (int)sizeof small) {
+        text = rl_xmalloc((size_t)n + 1);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    }
+    rl_strbuf sb = {0};
+    rl_strbuf_adds(&sb, "reloadlint: ");
+    rl_strbuf_adds(&sb, level);
+    rl_strbuf_adds(&sb, ": ");
+    if (n > 0) rl_strbuf_add_escaped(&sb, text, (size_t)n);
+    rl_strbuf_addc(&sb, '\n');
+    if (text != small) free(text);
+    fflush(stdout); /* keep stdout/stderr interleaving readable on a terminal */
+    fwrite(sb.data, 1, sb.len, stderr);
+    rl_strbuf_release(&sb);
+}
+
 int rl_error(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout); /* keep stdout/stderr interleaving readable on a terminal */
-    fputs("reloadlint: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_message("error", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return -1;
 }
 
 void rl_warning(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("reloadlint: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_message("warning", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 /* ---- rl_strbuf ---------------------------------------------------------- */
@@ -190,4 +212,45 @@ uint32_t rl_utf8_count(const char *s, size_t n)
         count++;
     }
     return count;
+}
+
+static bool is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
+static bool is_line_separator(uint32_t cp) { return cp == 0x2028 || cp == 0x2029 || cp == 0x85; }
+
+void rl_strbuf_add_escaped(rl_strbuf *sb, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            char esc[5] = {'\\', 'x', hex[c >> 4], hex[c & 15], 0};
+            rl_strbuf_adds(sb, esc);
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            rl_strbuf_addc(sb, (char)c);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = rl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            char esc[5] = {'\\', 'x', hex[c >> 4], hex[c & 15], 0};
+            rl_strbuf_adds(sb, esc);
+            i++;
+        } else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp) || is_line_separator(cp)) {
+            rl_strbuf_addf(sb, "\\u{%04x}", cp);
+            i += k;
+        } else {
+            rl_strbuf_addn(sb, s + i, k);
+            i += k;
+        }
+    }
 }

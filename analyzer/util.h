@@ -48,6 +48,12 @@ void rl_strbuf_addf(rl_strbuf *sb, const char *fmt, ...) RL_PRINTF(2, 3);
 void rl_strbuf_release(rl_strbuf *sb);
 /* Returns the heap string and resets the buffer; the caller frees it. */
 char *rl_strbuf_detach(rl_strbuf *sb);
+/* Appends s[0..n) for a terminal: control characters, DEL and invalid UTF-8
+ * bytes as \xNN, C1 controls, line separators and bidirectional overrides as
+ * \u{XXXX}, everything else as is. Text from the analyzed tree (paths,
+ * messages, configuration values) goes through this before reaching a
+ * terminal, so it cannot inject escapes or fake a new line. */
+void rl_strbuf_add_escaped(rl_strbuf *sb, const char *s, size_t n);
 
 bool rl_str_starts_with(const char *s, const char *prefix);
 bool rl_str_ends_with(const char *s, const char *suffix);

@@ -22,7 +22,10 @@ static const char *check_name(rl_ref_kind k)
     case RL_REF_ISSUBCLASS: return "`issubclass` check";
     case RL_REF_EXCEPT: return "`except` clause";
     case RL_REF_TYPE_IS: return "`type()` comparison";
-    case RL_REF_DEFAULT_ARG: break;
+    case RL_REF_DEFAULT_ARG:
+    case RL_REF_ATTR_LOAD:
+    case RL_REF_GETATTR:
+    case RL_REF_FROM_IMPORT: break;
     }
     return NULL;
 }

@@ -3,7 +3,8 @@
 #
 #   tests/determinism.sh BINARY
 #
-# Runs `BINARY --format json -jN TARGET` for N = 1, 2, 4 over fixtures/ and, when
+# Runs `BINARY --format json --no-cache -jN TARGET` (every file parsed: the
+# cache has its own test, check_cache.sh) for N = 1, 2, 4 over fixtures/ and, when
 # it exists, over /usr/lib/python3.11 (a large real-world tree), and requires
 # byte-identical stdout and the same exit code. Exit 1 (findings) is expected;
 # any other non-zero exit is a failure. Prints one line per check, then
@@ -36,7 +37,7 @@ trap 'rm -rf "$tmp"' EXIT
 check() {
     local name=$1 dir=$2 target=$3 j rc ref_rc="" ok=1 why=""
     for j in 1 2 4; do
-        (cd "$dir" && NO_COLOR=1 "$bin" --format json -j"$j" "$target" \
+        (cd "$dir" && NO_COLOR=1 "$bin" --format json --no-cache -j"$j" "$target" \
             >"$tmp/$name.j$j.json" 2>"$tmp/$name.j$j.err" </dev/null)
         rc=$?
         echo "$rc" >"$tmp/$name.j$j.rc"

@@ -348,7 +348,7 @@ static void test_key_errors(void **state)
     expect_error("tool.reloadlint.line-length = 3\n",
                  "pyproject.toml:1: unknown key `line-length` in [tool.reloadlint] (known keys: "
                  "select, ignore, extend-select, per-file-ignores, exclude, extend-exclude, roots, "
-                 "assume-reloaded, side-effect-calls)");
+                 "assume-reloaded, side-effect-calls, cache-dir)");
     expect_error("[tool.reloadlint.selected]\n",
                  "pyproject.toml:1: unknown key `selected` in [tool.reloadlint] (did you mean "
                  "`select`?)");

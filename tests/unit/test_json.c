@@ -254,7 +254,7 @@ static void test_json_report(void **state)
         "      \"message\": \"cannot read: Permission denied\"\n"
         "    }\n"
         "  ],\n"
-        "  \"files_analyzed\": 2\n"
+        "  \"files_analyzed\": 1\n"
         "}\n";
     assert_string_equal(got, want);
     free(got);

@@ -1,0 +1,3 @@
+import importlib, m
+x = ((((((((((((((((((((((((((((((((((((((((
+importlib.reload(m)
