@@ -71,6 +71,18 @@ static bool calls_filler(const rl_project *p, uint32_t file, const char *q, uint
     return false;
 }
 
+/* The container's finding, made on its first filling site; its message is
+ * written once the sites are counted. */
+static rl_diag *finding(rl_diags *out, rl_diag *d, const rl_module *mod, const rl_binding *b)
+{
+    if (d) return d;
+    d = rl_diag_add(out, RL_RL402, mod->file, b->span, "");
+    d->module = mod->name;
+    d->symbol = b->name;
+    d->target = mod->name;
+    return d;
+}
+
 static void check_container(const rl_project *p, uint32_t m, const rl_binding *b, rl_diags *out)
 {
     const rl_module *mod = &p->graph->modules.items[m];
@@ -88,12 +100,7 @@ static void check_container(const rl_project *p, uint32_t m, const rl_binding *b
                          ((e->kind == RL_EV_DECORATOR || e->kind == RL_EV_CALL) &&
                           calls_filler(p, f, e->callee, m, &fillers));
             if (!fills) continue;
-            if (!d) {
-                d = rl_diag_add(out, RL_RL402, mod->file, b->span, "");
-                d->module = mod->name;
-                d->symbol = b->name;
-                d->target = mod->name;
-            }
+            d = finding(out, d, mod, b);
             count++;
             rl_diag_add_related(out, d, f, e->span,
                                 rl_arena_printf(out->arena, "`%s` filled here", b->name));
@@ -106,12 +113,7 @@ static void check_container(const rl_project *p, uint32_t m, const rl_binding *b
                 dup |= d->related[k].file == f && d->related[k].span.line == c->span.line &&
                        d->related[k].span.col == c->span.col;
             if (dup) continue;
-            if (!d) {
-                d = rl_diag_add(out, RL_RL402, mod->file, b->span, "");
-                d->module = mod->name;
-                d->symbol = b->name;
-                d->target = mod->name;
-            }
+            d = finding(out, d, mod, b);
             count++;
             rl_diag_add_related(out, d, f, c->span,
                                 rl_arena_printf(out->arena, "`%s` filled here through `%s`", b->name, c->callee));
