@@ -62,20 +62,28 @@ bool rl_noqa_parse_comment(const char *comment, size_t len, const char **codes,
     return false;
 }
 
+/* Scans the next token of a noqa code list from *i: LETTERS+DIGITS is a
+ * code; anything else is prose, which ends the list. False at the end. */
+static bool next_token(const char *codes, size_t len, size_t *i, size_t *start, size_t *letters,
+                       bool *code)
+{
+    while (*i < len && (is_space(codes[*i]) || codes[*i] == ',')) (*i)++;
+    if (*i >= len) return false;
+    *start = *i;
+    while (*i < len && is_upper(codes[*i])) (*i)++;
+    *letters = *i - *start;
+    while (*i < len && is_digit(codes[*i])) (*i)++;
+    size_t digits = *i - *start - *letters;
+    *code = *letters > 0 && digits > 0 && !(*i < len && is_word(codes[*i]));
+    return true;
+}
+
 size_t rl_noqa_split(const char *codes, size_t len, const char **starts, size_t *lens,
                      size_t max)
 {
-    size_t count = 0, i = 0;
-    for (;;) {
-        while (i < len && (is_space(codes[i]) || codes[i] == ',')) i++;
-        if (i >= len) break;
-        size_t start = i;
-        while (i < len && is_upper(codes[i])) i++;
-        size_t letters = i - start;
-        while (i < len && is_digit(codes[i])) i++;
-        size_t digits = i - start - letters;
-        /* A token that is not LETTERS+DIGITS ends the list (it is prose). */
-        if (letters == 0 || digits == 0 || (i < len && is_word(codes[i]))) break;
+    size_t count = 0, i = 0, start, letters;
+    bool code;
+    while (next_token(codes, len, &i, &start, &letters, &code) && code) {
         if (count < max) {
             starts[count] = codes + start;
             lens[count] = i - start;
@@ -110,16 +118,9 @@ static bool is_rl(const char *s, size_t n)
 size_t rl_noqa_unknown_codes(const char *codes, size_t len, const char **starts, size_t *lens,
                              size_t max)
 {
-    size_t count = 0, i = 0;
-    for (;;) {
-        while (i < len && (is_space(codes[i]) || codes[i] == ',')) i++;
-        if (i >= len) break;
-        size_t start = i;
-        while (i < len && is_upper(codes[i])) i++;
-        size_t letters = i - start;
-        while (i < len && is_digit(codes[i])) i++;
-        size_t digits = i - start - letters;
-        bool code = letters > 0 && digits > 0 && !(i < len && is_word(codes[i]));
+    size_t count = 0, i = 0, start, letters;
+    bool code;
+    while (next_token(codes, len, &i, &start, &letters, &code)) {
         if (!code) {
             /* Prose ends the list; an RL-like word in front of it is a typo. */
             i = start;
