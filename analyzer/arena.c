@@ -89,6 +89,16 @@ char *rl_arena_strndup(rl_arena *a, const char *s, size_t n)
 
 char *rl_arena_strdup(rl_arena *a, const char *s) { return rl_arena_strndup(a, s, strlen(s)); }
 
+char *rl_arena_join(rl_arena *a, const char *x, size_t xlen, char sep, const char *y)
+{
+    size_t ylen = strlen(y), n = xlen + (sep != 0) + ylen;
+    char *p = arena_take(a, n + 1, 1);
+    memcpy(p, x, xlen);
+    if (sep) p[xlen] = sep;
+    memcpy(p + xlen + (sep != 0), y, ylen + 1);
+    return p;
+}
+
 char *rl_arena_printf(rl_arena *a, const char *fmt, ...)
 {
     va_list ap;

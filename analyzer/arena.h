@@ -20,6 +20,9 @@ void *rl_arena_alloc(rl_arena *a, size_t n);
 /* NUL-terminated copy of s[0..n) owned by the arena. */
 char *rl_arena_strndup(rl_arena *a, const char *s, size_t n);
 char *rl_arena_strdup(rl_arena *a, const char *s);
+/* a[0..alen) + sep + b, NUL-terminated, owned by the arena; sep 0 joins
+ * without a separator. The hot paths' "%s.%s" without printf's cost. */
+char *rl_arena_join(rl_arena *a, const char *x, size_t xlen, char sep, const char *y);
 /* printf into the arena. */
 char *rl_arena_printf(rl_arena *a, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -19,6 +19,7 @@
 #include <tree_sitter/api.h>
 
 #include "model.h"
+#include "tsscan.h"
 #include "util.h"
 
 const TSLanguage *tree_sitter_python(void);
@@ -75,6 +76,10 @@ static struct {
 #undef RL_FLD_FIELD
 } fld;
 
+/* Node kinds (internal symbols) the fast descent stops at: see visit(). */
+static bool *special_kinds;
+static uint32_t nsymbols;
+
 int rl_extract_init(void)
 {
     const TSLanguage *lang = tree_sitter_python();
@@ -95,6 +100,20 @@ int rl_extract_init(void)
         return rl_error("tree-sitter-python grammar has no field `%s`", #n);
     RL_FIELDS(RL_FLD_LOOKUP)
 #undef RL_FLD_LOOKUP
+    /* The kinds visit() does more with than visit its children. */
+    const TSSymbol special[] = {
+        sym.s_comment, sym.s_import_statement, sym.s_import_from_statement,
+        sym.s_future_import_statement, sym.s_function_definition, sym.s_lambda,
+        sym.s_class_definition, sym.s_if_statement, sym.s_for_statement, sym.s_while_statement,
+        sym.s_try_statement, sym.s_with_statement, sym.s_match_statement, sym.s_assignment,
+        sym.s_delete_statement, sym.s_global_statement, sym.s_nonlocal_statement,
+        sym.s_return_statement, sym.s_raise_statement, sym.s_break_statement,
+        sym.s_continue_statement, sym.s_augmented_assignment, sym.s_decorator,
+        sym.s_comparison_operator, sym.s_named_expression, sym.s_call, sym.s_attribute,
+        sym.s_string,
+    };
+    free(special_kinds);
+    special_kinds = rl_ts_stop_table(lang, special, sizeof special / sizeof special[0], &nsymbols);
     /* The same check every parser does, once, with a clear message. */
     TSParser *parser = ts_parser_new();
     bool ok = ts_parser_set_language(parser, lang);
@@ -104,7 +123,11 @@ int rl_extract_init(void)
     return 0;
 }
 
-void rl_extract_shutdown(void) {}
+void rl_extract_shutdown(void)
+{
+    free(special_kinds);
+    special_kinds = NULL;
+}
 
 /* ---- walker state --------------------------------------------------------- */
 
@@ -143,7 +166,6 @@ typedef struct walker {
     bool type_checking;
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
-    TSTreeCursor *cursors;   /* visit_children's cursor for each depth (lazily made) */
     rl_strbuf scratch;       /* dotted()'s buffer, reused across calls */
     rl_arena loads;          /* RL_REF_ATTR_LOAD / GETATTR text: the model keeps few of them
                                 and copies those into the file's arena (model.c) */
@@ -179,21 +201,54 @@ static const char *text_of(walker *w, TSNode n)
 
 static bool is(TSNode n, TSSymbol s) { return !ts_node_is_null(n) && ts_node_symbol(n) == s; }
 
-static TSNode field(TSNode n, TSFieldId id) { return ts_node_child_by_field_id(n, id); }
+static TSNode field(TSNode n, TSFieldId id) { return rl_ts_field(n, id); }
+
+/* Two fields of n with one pass over its children: the hot nodes (call,
+ * attribute, assignment) are asked for both. */
+static void two_fields(TSNode n, TSFieldId a, TSNode *na, TSFieldId b, TSNode *nb)
+{
+    rl_ts_kid k[8];
+    uint32_t c = rl_ts_kids(n, k, 8, false);
+    *na = *nb = (TSNode){0};
+    if (c > 8) {
+        *na = field(n, a);
+        *nb = field(n, b);
+        return;
+    }
+    for (uint32_t i = c; i-- > 0;) { /* backwards: the first child of a field wins */
+        if (k[i].field == a) *na = k[i].node;
+        if (k[i].field == b) *nb = k[i].node;
+    }
+}
+
+/* Whether n's source text is exactly s (no copy). */
+static bool text_is(const walker *w, TSNode n, const char *s)
+{
+    if (ts_node_is_null(n)) return false;
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    size_t l = strlen(s);
+    return eb <= w->len && sb <= eb && eb - sb == l && memcmp(w->src + sb, s, l) == 0;
+}
+
+/* Named child i (ts_node_named_child, through the faster tsscan.c). */
+static TSNode named_child(TSNode n, uint32_t i) { return rl_ts_child(n, i, true); }
 
 typedef RL_VEC(TSNode) node_vec;
 
 /* Every child of n in field id (if/elif/else alternatives, imported names),
- * with one cursor pass. The caller releases out. */
+ * in one pass. The caller releases out. */
 static void field_children(TSNode n, TSFieldId id, node_vec *out)
 {
-    TSTreeCursor c = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(&c)) {
-        do
-            if (ts_tree_cursor_current_field_id(&c) == id) rl_vec_push(out, ts_tree_cursor_current_node(&c));
-        while (ts_tree_cursor_goto_next_sibling(&c));
+    rl_ts_kid small[16];
+    uint32_t count = rl_ts_kids(n, small, 16, false);
+    rl_ts_kid *all = small;
+    if (count > 16) {
+        all = rl_xmalloc(sizeof(rl_ts_kid) * count);
+        rl_ts_kids(n, all, count, false);
     }
-    ts_tree_cursor_delete(&c);
+    for (uint32_t i = 0; i < count; i++)
+        if (all[i].field == id) rl_vec_push(out, all[i].node);
+    if (all != small) free(all);
 }
 
 /* Appends `a.b.c` for identifier / attribute chains of identifiers; false otherwise. */
@@ -208,22 +263,25 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
         return true;
     }
     if (s == sym.s_attribute) {
-        TSNode obj = field(n, fld.object), attr = field(n, fld.attribute);
+        TSNode obj, attr;
+        two_fields(n, fld.object, &obj, fld.attribute, &attr);
         if (ts_node_is_null(obj) || ts_node_is_null(attr)) return false;
         if (!dotted_into(w, obj, sb, depth + 1)) return false;
         rl_strbuf_addc(sb, '.');
         return dotted_into(w, attr, sb, depth + 1);
     }
     if (s == sym.s_dotted_name) {
-        uint32_t n_children = ts_node_named_child_count(n);
+        rl_ts_kid k[16];
+        uint32_t n_children = rl_ts_kids(n, k, 16, true);
         for (uint32_t i = 0; i < n_children; i++) {
             if (i) rl_strbuf_addc(sb, '.');
-            if (!dotted_into(w, ts_node_named_child(n, i), sb, depth + 1)) return false;
+            TSNode part = i < 16 ? k[i].node : named_child(n, i);
+            if (!dotted_into(w, part, sb, depth + 1)) return false;
         }
         return n_children > 0;
     }
     if (s == sym.s_parenthesized_expression && ts_node_named_child_count(n) == 1)
-        return dotted_into(w, ts_node_named_child(n, 0), sb, depth + 1);
+        return dotted_into(w, named_child(n, 0), sb, depth + 1);
     return false;
 }
 
@@ -281,12 +339,12 @@ static const char *last_component(const char *d)
 static const char *string_value(walker *w, TSNode n)
 {
     if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
-        return string_value(w, ts_node_named_child(n, 0));
+        return string_value(w, named_child(n, 0));
     if (is(n, sym.s_concatenated_string)) {
         rl_strbuf sb = {0};
         uint32_t c = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < c; i++) {
-            const char *part = string_value(w, ts_node_named_child(n, i));
+            const char *part = string_value(w, named_child(n, i));
             if (!part) { rl_strbuf_release(&sb); return NULL; }
             rl_strbuf_adds(&sb, part);
         }
@@ -299,7 +357,7 @@ static const char *string_value(walker *w, TSNode n)
     uint32_t c = ts_node_named_child_count(n);
     const char *value = "";
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         TSSymbol s = ts_node_symbol(ch);
         if (s == sym.s_string_content) {
             if (ts_node_named_child_count(ch) > 0) return NULL; /* escapes */
@@ -358,6 +416,15 @@ static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
 /* RL305: `X.name` read, X.name the outermost identifier chain (children are
  * identifiers only, so nothing else is visited). Text goes to w->loads: most
  * heads are not imports and are dropped by the model. */
+static void add_attr_load_text(walker *w, rl_ref_kind kind, const char *text, size_t len, TSNode at)
+{
+    if (!memchr(text, '.', len)) return; /* a bare name in parentheses */
+    if ((len > 5 && memcmp(text, "self.", 5) == 0) || (len > 4 && memcmp(text, "cls.", 4) == 0))
+        return; /* never a module: not worth a record */
+    rl_ref r = {kind, w->scope, rl_arena_strndup(&w->loads, text, len), NULL, NULL, false, span_of(w, at)};
+    rl_vec_push(&w->f->refs, r);
+}
+
 static bool add_attr_load(walker *w, rl_ref_kind kind, TSNode n, const char *lit)
 {
     rl_strbuf *sb = &w->scratch;
@@ -366,43 +433,29 @@ static bool add_attr_load(walker *w, rl_ref_kind kind, TSNode n, const char *lit
     if (lit) {
         rl_strbuf_addc(sb, '.');
         rl_strbuf_adds(sb, lit);
-    } else if (!memchr(sb->data, '.', sb->len)) {
-        return true; /* a bare name in parentheses */
     }
-    if ((sb->len > 5 && memcmp(sb->data, "self.", 5) == 0) || (sb->len > 4 && memcmp(sb->data, "cls.", 4) == 0))
-        return true; /* never a module: not worth a record */
-    rl_ref r = {kind, w->scope, rl_arena_strndup(&w->loads, sb->data, sb->len), NULL, NULL, false,
-                span_of(w, n)};
-    rl_vec_push(&w->f->refs, r);
+    add_attr_load_text(w, kind, sb->data, sb->len, n);
     return true;
-}
-
-/* `f()` with f the bare name fn (no arguments when noargs). */
-static bool is_call_of(walker *w, TSNode n, const char *fn, bool noargs)
-{
-    if (!is(n, sym.s_call)) return false;
-    TSNode f = field(n, fld.function), args = field(n, fld.arguments);
-    if (!is(f, sym.s_identifier)) return false;
-    uint32_t sb = ts_node_start_byte(f), eb = ts_node_end_byte(f);
-    size_t l = strlen(fn);
-    if (eb > w->len || eb - sb != l || memcmp(w->src + sb, fn, l) != 0) return false;
-    return !noargs || (is(args, sym.s_argument_list) && ts_node_named_child_count(args) == 0);
 }
 
 /* An expression that is the module's own namespace dict: globals(), vars(),
  * X[...].__dict__ (sys.modules[__name__].__dict__), vars(X[...]). */
 static bool is_namespace_dict(walker *w, TSNode n)
 {
-    if (is_call_of(w, n, "globals", true) || is_call_of(w, n, "vars", true)) return true;
-    if (is_call_of(w, n, "vars", false)) {
-        TSNode a0 = ts_node_named_child(field(n, fld.arguments), 0);
-        return is(a0, sym.s_subscript);
+    if (ts_node_is_null(n)) return false;
+    TSSymbol s = ts_node_symbol(n);
+    if (s == sym.s_call) {
+        TSNode fn, args;
+        two_fields(n, fld.function, &fn, fld.arguments, &args);
+        bool globals = text_is(w, fn, "globals"), vars = !globals && text_is(w, fn, "vars");
+        if (!is(fn, sym.s_identifier) || !(globals || vars)) return false;
+        if (is(args, sym.s_argument_list) && ts_node_named_child_count(args) == 0) return true;
+        return vars && is(named_child(args, 0), sym.s_subscript);
     }
-    if (!is(n, sym.s_attribute)) return false;
-    TSNode attr = field(n, fld.attribute);
-    uint32_t sb = ts_node_start_byte(attr), eb = ts_node_end_byte(attr);
-    return eb <= w->len && eb - sb == 8 && memcmp(w->src + sb, "__dict__", 8) == 0 &&
-           is(field(n, fld.object), sym.s_subscript);
+    if (s != sym.s_attribute) return false;
+    TSNode object, attr;
+    two_fields(n, fld.object, &object, fld.attribute, &attr);
+    return text_is(w, attr, "__dict__") && is(object, sym.s_subscript);
 }
 
 /* RL305: the module binds names nobody can list (see facts.h). */
@@ -442,10 +495,10 @@ static bool is_mutating_method(const char *m)
 static void add_class_refs(walker *w, rl_ref_kind kind, TSNode n)
 {
     while (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+        n = named_child(n, 0);
     if (is(n, sym.s_tuple) || is(n, sym.s_expression_list)) {
         uint32_t c = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < c && i < 64; i++) add_class_refs(w, kind, ts_node_named_child(n, i));
+        for (uint32_t i = 0; i < c && i < 64; i++) add_class_refs(w, kind, named_child(n, i));
         return;
     }
     add_ref(w, kind, n, false);
@@ -472,14 +525,14 @@ static rl_key *one_key(walker *w, rl_key_kind kind, const char *text)
 static bool literal_string_keys(walker *w, TSNode n, rl_key **keys, uint32_t *nkeys)
 {
     if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+        n = named_child(n, 0);
     if (!(is(n, sym.s_tuple) || is(n, sym.s_list) || is(n, sym.s_set))) return false;
     uint32_t c = ts_node_named_child_count(n);
     if (c == 0) return false;
     rl_key *ks = rl_arena_alloc(A(w), sizeof *ks * c);
     uint32_t k = 0;
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (is(ch, sym.s_comment)) continue;
         const char *v = string_value(w, ch);
         if (!v) return false;
@@ -497,12 +550,12 @@ static void literal_names(walker *w, TSNode n, const char ***names, uint32_t *nn
     *names = NULL;
     *nnames = 0;
     if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+        n = named_child(n, 0);
     if (!(is(n, sym.s_tuple) || is(n, sym.s_list))) return;
     uint32_t c = ts_node_named_child_count(n);
     const char **out = rl_arena_alloc(A(w), sizeof(char *) * (c ? c : 1));
     for (uint32_t i = 0; i < c; i++) {
-        const char *d = dotted(w, ts_node_named_child(n, i));
+        const char *d = dotted(w, named_child(n, i));
         if (!d) return;
         out[i] = d;
     }
@@ -550,7 +603,7 @@ static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *ou
     if (depth > 16 || ts_node_is_null(cond)) return false;
     TSSymbol s = ts_node_symbol(cond);
     if (s == sym.s_parenthesized_expression && ts_node_named_child_count(cond) == 1)
-        return condition_keys(w, ts_node_named_child(cond, 0), var, out, depth + 1);
+        return condition_keys(w, named_child(cond, 0), var, out, depth + 1);
     if (s == sym.s_boolean_operator) {
         TSNode op = field(cond, fld.operator);
         if (ts_node_is_null(op)) return false;
@@ -573,7 +626,7 @@ static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *ou
         *var = v;
         TSNode args = field(cond, fld.arguments);
         if (ts_node_named_child_count(args) < 1) return false;
-        TSNode a0 = ts_node_named_child(args, 0);
+        TSNode a0 = named_child(args, 0);
         const char *p = string_value(w, a0);
         if (p) {
             rl_key k = {RL_KEY_PREFIX, p};
@@ -590,8 +643,8 @@ static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *ou
         return true;
     }
     if (s == sym.s_comparison_operator && ts_node_named_child_count(cond) == 2) {
-        TSNode l = ts_node_named_child(cond, 0), r = ts_node_named_child(cond, 1);
-        TSNode op = ts_node_child(cond, 1);
+        TSNode l = named_child(cond, 0), r = named_child(cond, 1);
+        TSNode op = rl_ts_child(cond, 1, false);
         if (!is(l, sym.s_identifier)) return false;
         const char *optext = text_of(w, op);
         const char *v = text_of(w, l);
@@ -659,14 +712,14 @@ static const char *resolve_relative(walker *w, uint32_t level, const char *rest)
     }
     if (base == 0) return rest ? rest : NULL;
     if (!rest || !*rest) return rl_arena_strndup(A(w), w->module, base);
-    return rl_arena_printf(A(w), "%.*s.%s", (int)base, w->module, rest);
+    return rl_arena_join(A(w), w->module, base, '.', rest);
 }
 
 static void visit_import(walker *w, TSNode n)
 {
     uint32_t c = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (is(ch, sym.s_dotted_name)) {
             const char *full = dotted(w, ch);
             if (!full) continue;
@@ -697,7 +750,7 @@ static void visit_import_from(walker *w, TSNode n)
         const char *rest = NULL;
         uint32_t c = ts_node_named_child_count(modnode);
         for (uint32_t i = 0; i < c; i++) {
-            TSNode ch = ts_node_named_child(modnode, i);
+            TSNode ch = named_child(modnode, i);
             if (is(ch, sym.s_import_prefix)) level = ts_node_end_byte(ch) - ts_node_start_byte(ch);
             else if (is(ch, sym.s_dotted_name)) rest = dotted(w, ch);
         }
@@ -713,7 +766,7 @@ static void visit_import_from(walker *w, TSNode n)
     if (module) {
         uint32_t nc = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < nc; i++)
-            if (is(ts_node_named_child(n, i), sym.s_wildcard_import))
+            if (is(named_child(n, i), sym.s_wildcard_import))
                 add_binding(w, RL_BIND_STAR_IMPORT, "*", module, n);
     }
     /* names: every `name` field child (dotted_name or aliased_import) */
@@ -733,7 +786,7 @@ static void visit_import_from(walker *w, TSNode n)
             bound = name;
         }
         if (!name || !bound) continue;
-        const char *value = module ? rl_arena_printf(A(w), "%s.%s", module, name) : NULL;
+        const char *value = module ? rl_arena_join(A(w), module, strlen(module), '.', name) : NULL;
         add_binding(w, module ? RL_BIND_FROM_IMPORT : RL_BIND_OTHER, bound, value, at);
         rl_vec_last(&w->f->bindings)->attr = name;
         if (module && strcmp(module, "imp") == 0 && strcmp(name, "reload") == 0) imp_reload = true;
@@ -757,11 +810,33 @@ static bool may_be_sys_modules(const char *container)
     return strchr(container, '.') == NULL || strcmp(last_component(container), "modules") == 0;
 }
 
-static TSNode nth_positional(TSNode args, uint32_t n)
+/* The named children of a call's arguments, collected once per call. */
+typedef struct arglist {
+    uint32_t n;
+    rl_ts_kid *k; /* small, or the heap for long argument lists */
+    rl_ts_kid small[12];
+} arglist;
+
+static void arglist_init(arglist *a, TSNode args)
 {
-    uint32_t c = ts_node_named_child_count(args), k = 0;
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(args, i);
+    a->k = a->small;
+    a->n = rl_ts_kids(args, a->small, 12, true);
+    if (a->n > 12) {
+        a->k = rl_xmalloc(sizeof(rl_ts_kid) * a->n);
+        rl_ts_kids(args, a->k, a->n, true);
+    }
+}
+
+static void arglist_release(arglist *a)
+{
+    if (a->k != a->small) free(a->k);
+}
+
+static TSNode nth_positional(const arglist *a, uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < a->n; i++) {
+        TSNode ch = a->k[i].node;
         TSSymbol s = ts_node_symbol(ch);
         if (s == sym.s_keyword_argument || s == sym.s_comment || s == sym.s_list_splat_pattern ||
             s == sym.s_dictionary_splat_pattern)
@@ -771,13 +846,14 @@ static TSNode nth_positional(TSNode args, uint32_t n)
     return (TSNode){0};
 }
 
-static TSNode keyword_arg(walker *w, TSNode args, const char *name)
+static TSNode keyword_arg(walker *w, const arglist *a, const char *name)
 {
-    uint32_t c = ts_node_named_child_count(args);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(args, i);
+    for (uint32_t i = 0; i < a->n; i++) {
+        TSNode ch = a->k[i].node;
         if (!is(ch, sym.s_keyword_argument)) continue;
-        if (strcmp(text_of(w, field(ch, fld.name)), name) == 0) return field(ch, fld.value);
+        TSNode kname, value;
+        two_fields(ch, fld.name, &kname, fld.value, &value);
+        if (text_is(w, kname, name)) return value;
     }
     return (TSNode){0};
 }
@@ -802,7 +878,7 @@ static void container_op(walker *w, TSNode at, const char *container, rl_contain
 /* mock.patch.dict(target, values=(), clear=False, **kw): the target may be the
  * string "sys.modules". Without clear and without values it only snapshots and
  * restores the dict, which removes and replaces nothing. */
-static void visit_patch_dict(walker *w, TSNode call, TSNode args)
+static void visit_patch_dict(walker *w, TSNode call, const arglist *args)
 {
     TSNode target = nth_positional(args, 0);
     if (ts_node_is_null(target)) return;
@@ -824,7 +900,7 @@ static void visit_patch_dict(walker *w, TSNode call, TSNode args)
         key_vec ks = {0};
         uint32_t c = dict_literal ? ts_node_named_child_count(values) : 0;
         for (uint32_t i = 0; i < c; i++) {
-            TSNode p = ts_node_named_child(values, i);
+            TSNode p = named_child(values, i);
             const char *k = is(p, sym.s_pair) ? string_value(w, field(p, fld.key)) : NULL;
             rl_key key = {k ? RL_KEY_LITERAL : RL_KEY_UNKNOWN, k};
             rl_vec_push(&ks, key);
@@ -864,23 +940,83 @@ static void visit_chained_call(walker *w, TSNode n, TSNode fn)
     if (is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
     if (w->flow == 0) {
         rl_event *e = add_event(w, RL_EV_CALL, n);
-        e->ref = rl_arena_printf(A(w), "%s.%s", receiver, method);
+        e->ref = rl_arena_join(A(w), receiver, strlen(receiver), '.', method);
         e->target_kind = RL_TARGET_NONE;
         e->guarded = w->guard_depth > 0;
     }
 }
 
-static void visit_call(walker *w, TSNode n)
+static void call_facts_args(walker *w, TSNode n, const char *callee, const arglist *args);
+static void visit(walker *w, TSNode n);
+static void visit_children(walker *w, TSNode n);
+
+/* Whether fn's text may hold a namespace dict (globals(), vars(), __dict__):
+ * a byte scan spares the tree lookups on nearly every method call. */
+static bool may_name_namespace(const walker *w, TSNode fn)
 {
-    TSNode fn = field(n, fld.function), args = field(n, fld.arguments);
-    if (is(fn, sym.s_attribute) && is_namespace_dict(w, field(fn, fld.object)))
+    uint32_t sb = ts_node_start_byte(fn), eb = ts_node_end_byte(fn);
+    if (eb > w->len || sb >= eb) return false;
+    const char *p = w->src + sb, *end = w->src + eb;
+    for (; p + 4 <= end; p++)
+        if ((p[0] == 'g' && end - p >= 7 && memcmp(p, "globals", 7) == 0) ||
+            (p[0] == 'v' && memcmp(p, "vars", 4) == 0) ||
+            (p[0] == '_' && end - p >= 8 && memcmp(p, "__dict__", 8) == 0))
+            return true;
+    return false;
+}
+
+/* The facts of one call; *callee_out is the callee's dotted text when known. */
+static void call_facts(walker *w, TSNode n, TSNode fn, TSNode argsnode, const char **callee_out)
+{
+    if (is(fn, sym.s_attribute) && may_name_namespace(w, fn) && is_namespace_dict(w, field(fn, fld.object)))
         add_dynamic_namespace(w, "update", n); /* globals().update(...), .setdefault, ... */
-    if (!is(args, sym.s_argument_list)) return;
+    if (!is(argsnode, sym.s_argument_list)) return;
     const char *callee = dotted(w, fn);
     if (!callee) {
         visit_chained_call(w, n, fn);
         return;
     }
+    *callee_out = callee;
+    arglist al;
+    arglist_init(&al, argsnode);
+    call_facts_args(w, n, callee, &al);
+    arglist_release(&al);
+}
+
+static void visit_call(walker *w, TSNode n)
+{
+    rl_ts_kid k[8];
+    uint32_t nk = rl_ts_kids(n, k, 8, false);
+    TSNode fn = {0}, args = {0};
+    if (nk > 8) {
+        two_fields(n, fld.function, &fn, fld.arguments, &args);
+    } else {
+        for (uint32_t i = nk; i-- > 0;) {
+            if (k[i].field == fld.function) fn = k[i].node;
+            if (k[i].field == fld.arguments) args = k[i].node;
+        }
+    }
+    const char *callee = NULL;
+    call_facts(w, n, fn, args, &callee);
+    if (nk > 8) {
+        visit_children(w, n);
+        return;
+    }
+    /* then the parts, in order; the callee's attribute chain is already
+       spelled out, so its load is recorded without walking it again */
+    for (uint32_t i = 0; i < nk; i++) {
+        TSNode c = k[i].node;
+        if (c.id == fn.id && is(fn, sym.s_identifier)) continue;
+        if (c.id == fn.id && callee && is(fn, sym.s_attribute)) {
+            add_attr_load_text(w, RL_REF_ATTR_LOAD, callee, strlen(callee), fn);
+            continue;
+        }
+        visit(w, c);
+    }
+}
+
+static void call_facts_args(walker *w, TSNode n, const char *callee, const arglist *args)
+{
     const char *method = last_component(callee);
     bool has_receiver = method != callee;
     const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
@@ -892,7 +1028,7 @@ static void visit_call(walker *w, TSNode n)
         add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, nth_positional(args, 0)), attr ? attr : "?", n);
         if (is(nth_positional(args, 0), sym.s_subscript)) add_dynamic_namespace(w, "setattr", n);
     }
-    if (!has_receiver && strcmp(callee, "getattr") == 0 && ts_node_named_child_count(args) == 2) {
+    if (!has_receiver && strcmp(callee, "getattr") == 0 && args->n == 2) {
         const char *attr = string_value(w, nth_positional(args, 1)); /* no default: it raises */
         TSNode obj = nth_positional(args, 0);
         uint32_t before = w->f->refs.len;
@@ -980,7 +1116,7 @@ static void visit_call(walker *w, TSNode n)
             e->keys = one_key(w, RL_KEY_UNKNOWN, NULL);
             e->nkeys = 1;
             if (is(a0, sym.s_dictionary) && ts_node_named_child_count(a0) == 1) {
-                TSNode p = ts_node_named_child(a0, 0);
+                TSNode p = named_child(a0, 0);
                 const char *k = is(p, sym.s_pair) ? string_value(w, field(p, fld.key)) : NULL;
                 if (k) e->keys = one_key(w, RL_KEY_LITERAL, k);
             }
@@ -1002,21 +1138,20 @@ static void visit_call(walker *w, TSNode n)
 
 static void visit(walker *w, TSNode n);
 
-/* Visits every child (statements of a block, parts of an expression) with one
- * cursor, so that long blocks stay linear. */
+static void visit_scanned(void *ctx, TSNode n, uint32_t rel_depth)
+{
+    walker *w = ctx;
+    w->depth += rel_depth;
+    visit(w, n);
+    w->depth -= rel_depth;
+}
+
+/* Visits what matters below n: the descent steps over every node visit()
+ * would only pass through (most of them), and hands the rest to visit() at
+ * the depth it has in the tree, so the nesting limit applies as before. */
 static void visit_children(walker *w, TSNode n)
 {
-    if (ts_node_child_count(n) == 0) return;
-    /* one cursor per nesting depth, reset rather than re-created: cursor
-       creation allocates, and this runs for most nodes of every file */
-    if (!w->cursors) w->cursors = rl_xcalloc(RL_MAX_DEPTH + 1, sizeof(TSTreeCursor));
-    TSTreeCursor *c = &w->cursors[w->depth];
-    if (c->tree) ts_tree_cursor_reset(c, n);
-    else *c = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(c)) {
-        do visit(w, ts_tree_cursor_current_node(c));
-        while (ts_tree_cursor_goto_next_sibling(c));
-    }
+    rl_ts_scan(n, special_kinds, nsymbols, RL_MAX_DEPTH - w->depth, visit_scanned, w);
 }
 
 static void visit_conditional(walker *w, TSNode n)
@@ -1038,7 +1173,7 @@ static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *v
                s == sym.s_parenthesized_expression || s == sym.s_list_splat_pattern) {
         uint32_t c = ts_node_named_child_count(t);
         for (uint32_t i = 0; i < c; i++)
-            bind_target(w, ts_node_named_child(t, i), kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind,
+            bind_target(w, named_child(t, i), kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind,
                         NULL, depth + 1);
     } else if (s == sym.s_attribute) {
         visit(w, field(t, fld.object)); /* a store, not a load of the attribute */
@@ -1070,7 +1205,7 @@ static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
         uint32_t c = ts_node_named_child_count(v);
         for (uint32_t i = 0; i < c; i++) {
             const char *ignored;
-            if (value_kind(w, ts_node_named_child(v, i), &ignored) != RL_BIND_LITERAL)
+            if (value_kind(w, named_child(v, i), &ignored) != RL_BIND_LITERAL)
                 return RL_BIND_OTHER;
         }
         return RL_BIND_LITERAL;
@@ -1119,7 +1254,7 @@ static void visit_delete(walker *w, TSNode n)
 {
     uint32_t c = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode t = ts_node_named_child(n, i);
+        TSNode t = named_child(n, i);
         if (is(t, sym.s_expression_list)) { visit_delete(w, t); continue; }
         if (is(t, sym.s_subscript)) {
             const char *container = dotted(w, field(t, fld.value));
@@ -1136,16 +1271,16 @@ static void bind_parameters(walker *w, TSNode params)
 {
     uint32_t c = ts_node_named_child_count(params);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = named_child(params, i);
         TSSymbol s = ts_node_symbol(p);
         TSNode name = p;
         if (s == sym.s_default_parameter || s == sym.s_typed_default_parameter)
             name = field(p, fld.name);
         else if (s == sym.s_typed_parameter || s == sym.s_list_splat_pattern ||
                  s == sym.s_dictionary_splat_pattern)
-            name = ts_node_named_child(p, 0);
+            name = named_child(p, 0);
         if (is(name, sym.s_list_splat_pattern) || is(name, sym.s_dictionary_splat_pattern))
-            name = ts_node_named_child(name, 0);
+            name = named_child(name, 0);
         if (is(name, sym.s_identifier)) add_binding(w, RL_BIND_PARAM, text_of(w, name), NULL, name);
     }
 }
@@ -1155,7 +1290,7 @@ static void visit_parameter_defaults(walker *w, TSNode params)
 {
     uint32_t c = ts_node_named_child_count(params);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = named_child(params, i);
         if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter)) {
             uint32_t before = w->f->refs.len;
             add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), false);
@@ -1296,7 +1431,7 @@ static void visit_for(walker *w, TSNode n)
     visit(w, right);
     loop_ctx l = {0};
     TSNode var = left;
-    if (is(var, sym.s_pattern_list) || is(var, sym.s_tuple_pattern)) var = ts_node_named_child(var, 0);
+    if (is(var, sym.s_pattern_list) || is(var, sym.s_tuple_pattern)) var = named_child(var, 0);
     if (is(var, sym.s_identifier)) {
         l.var = text_of(w, var);
         if (!literal_string_keys(w, right, &l.keys, &l.nkeys)) {
@@ -1308,9 +1443,9 @@ static void visit_for(walker *w, TSNode n)
             for (int hops = 0; hops < 4; hops++) {
                 if (is(it, sym.s_call)) {
                     TSNode a = field(it, fld.arguments);
-                    it = ts_node_named_child_count(a) ? ts_node_named_child(a, 0) : (TSNode){0};
+                    it = ts_node_named_child_count(a) ? named_child(a, 0) : (TSNode){0};
                 } else if (is(it, sym.s_parenthesized_expression)) {
-                    it = ts_node_named_child(it, 0);
+                    it = named_child(it, 0);
                 } else {
                     break;
                 }
@@ -1319,11 +1454,11 @@ static void visit_for(walker *w, TSNode n)
                 is(it, sym.s_set_comprehension)) {
                 uint32_t c = ts_node_named_child_count(it);
                 for (uint32_t i = 0; i < c; i++) {
-                    TSNode clause = ts_node_named_child(it, i);
+                    TSNode clause = named_child(it, i);
                     if (!is(clause, sym.s_if_clause) || ts_node_named_child_count(clause) < 1) continue;
                     const char *cv = NULL;
                     key_vec ks = {0};
-                    if (condition_keys(w, ts_node_named_child(clause, 0), &cv, &ks, 0) && ks.len &&
+                    if (condition_keys(w, named_child(clause, 0), &cv, &ks, 0) && ks.len &&
                         ks.items[0].kind == RL_KEY_PREFIX)
                         l.prefix = ks.items[0].text;
                     rl_vec_release(&ks);
@@ -1354,7 +1489,7 @@ static void visit_try(walker *w, TSNode n)
     uint32_t c = ts_node_named_child_count(n);
     bool has_handlers = false;
     for (uint32_t i = 0; i < c; i++)
-        if (is(ts_node_named_child(n, i), sym.s_except_clause)) has_handlers = true;
+        if (is(named_child(n, i), sym.s_except_clause)) has_handlers = true;
     if (has_handlers) {
         marker(w, RL_EV_BRANCH);
         marker(w, RL_EV_ARM);
@@ -1364,11 +1499,11 @@ static void visit_try(walker *w, TSNode n)
     w->try_depth--;
     /* else: runs after the body, on the body's path */
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (is(ch, sym.s_else_clause)) visit_conditional(w, field(ch, fld.body));
     }
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (!is(ch, sym.s_except_clause)) continue;
         marker(w, RL_EV_ARM);
         TSNode alias = field(ch, fld.alias);
@@ -1382,7 +1517,7 @@ static void visit_try(walker *w, TSNode n)
         w->guard_depth += once;
         w->handler_depth++;
         for (uint32_t j = 0; j < cc; j++) {
-            TSNode part = ts_node_named_child(ch, j);
+            TSNode part = named_child(ch, j);
             if (part.id == alias.id) continue;
             visit_conditional(w, part);
         }
@@ -1391,7 +1526,7 @@ static void visit_try(walker *w, TSNode n)
     }
     if (has_handlers) marker(w, RL_EV_END);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (is(ch, sym.s_finally_clause)) visit_conditional(w, ch);
     }
 }
@@ -1400,17 +1535,17 @@ static void visit_with(walker *w, TSNode n)
 {
     uint32_t c = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (!is(ch, sym.s_with_clause)) continue;
         uint32_t items = ts_node_named_child_count(ch);
         for (uint32_t j = 0; j < items; j++) {
-            TSNode item = ts_node_named_child(ch, j);
+            TSNode item = named_child(ch, j);
             TSNode value = is(item, sym.s_with_item) ? field(item, fld.value) : item;
             if (is(value, sym.s_as_pattern)) {
-                visit(w, ts_node_named_child(value, 0));
+                visit(w, named_child(value, 0));
                 TSNode alias = field(value, fld.alias);
                 if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0)
-                    alias = ts_node_named_child(alias, 0);
+                    alias = named_child(alias, 0);
                 bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
             } else {
                 visit(w, value);
@@ -1427,7 +1562,7 @@ static void visit_match(walker *w, TSNode n)
     TSNode body = field(n, fld.body);
     uint32_t c = ts_node_named_child_count(body);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode cc = ts_node_named_child(body, i);
+        TSNode cc = named_child(body, i);
         if (!is(cc, sym.s_case_clause)) continue;
         marker(w, RL_EV_ARM);
         visit_conditional(w, field(cc, fld.consequence));
@@ -1440,8 +1575,8 @@ static void visit_match(walker *w, TSNode n)
 static void visit_type_check(walker *w, TSNode n)
 {
     if (ts_node_named_child_count(n) != 2) return;
-    TSNode l = ts_node_named_child(n, 0), r = ts_node_named_child(n, 1);
-    const char *op = text_of(w, ts_node_child(n, 1));
+    TSNode l = named_child(n, 0), r = named_child(n, 1);
+    const char *op = text_of(w, rl_ts_child(n, 1, false));
     if (strcmp(op, "is") != 0 && strcmp(op, "==") != 0 && strcmp(op, "!=") != 0 &&
         strncmp(op, "is", 2) != 0)
         return;
@@ -1457,7 +1592,7 @@ static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
 {
     uint32_t c = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = ts_node_named_child(n, i);
+        TSNode ch = named_child(n, i);
         if (is(ch, sym.s_identifier)) add_binding(w, kind, text_of(w, ch), NULL, ch);
     }
 }
@@ -1501,6 +1636,17 @@ static void visit_comment(walker *w, TSNode n)
         rl_vec_push(&w->f->noqa, nq);
         return;
     }
+}
+
+/* An f-string (its prefix has an f): the only strings with interpolations. */
+static bool is_fstring(const walker *w, TSNode n)
+{
+    for (uint32_t i = ts_node_start_byte(n); i < w->len; i++) {
+        char c = w->src[i];
+        if (c == '"' || c == '\'') return false;
+        if (c == 'f' || c == 'F') return true;
+    }
+    return false;
 }
 
 static void record_syntax_error(walker *w, TSNode n)
@@ -1553,7 +1699,7 @@ static void visit(walker *w, TSNode n)
         if (d && strchr(d, '.')) add_effect(w, RL_EV_MUTATE, d, "+=", n);
         visit_children(w, n);
     } else if (s == sym.s_decorator) {
-        TSNode expr = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
+        TSNode expr = ts_node_named_child_count(n) ? named_child(n, 0) : (TSNode){0};
         add_effect(w, RL_EV_DECORATOR, dotted(w, is(expr, sym.s_call) ? field(expr, fld.function) : expr),
                    NULL, n);
         visit_children(w, n);
@@ -1564,21 +1710,40 @@ static void visit(walker *w, TSNode n)
         visit(w, field(n, fld.value));
         bind_target(w, field(n, fld.name), RL_BIND_LOOP_VAR, NULL, 0);
     } else if (s == sym.s_call) {
-        visit_call(w, n);
-        visit_children(w, n);
+        visit_call(w, n); /* and its parts */
     } else if (s == sym.s_attribute) {
         if (!add_attr_load(w, RL_REF_ATTR_LOAD, n, NULL)) visit_children(w, n);
     } else if (s == sym.s_string) {
-        /* only interpolations can hold code */
-        uint32_t c = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < c; i++) {
-            TSNode ch = ts_node_named_child(n, i);
-            if (is(ch, sym.s_interpolation)) visit_children(w, ch);
+        /* only interpolations can hold code, and only f-strings have them */
+        if (is_fstring(w, n)) {
+            rl_ts_kid k[16];
+            uint32_t c = rl_ts_kids(n, k, 16, true);
+            if (c > 16) {
+                for (uint32_t i = 0; i < c; i++) {
+                    TSNode ch = named_child(n, i);
+                    if (is(ch, sym.s_interpolation)) visit_children(w, ch);
+                }
+            } else {
+                for (uint32_t i = 0; i < c; i++)
+                    if (is(k[i].node, sym.s_interpolation)) visit_children(w, k[i].node);
+            }
         }
     } else {
         visit_children(w, n);
     }
     w->depth--;
+}
+
+TSParser *rl_extract_parser_new(void)
+{
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_python()); /* checked by rl_extract_init */
+    return parser;
+}
+
+void rl_extract_parser_delete(TSParser *parser)
+{
+    if (parser) ts_parser_delete(parser);
 }
 
 /* ---- parsing with a time limit ----------------------------------------------- */
@@ -1671,28 +1836,33 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     for (uint32_t i = 0; i < in->len; i++) lines += in->src[i] == '\n';
     facts->nlines = lines;
 
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, tree_sitter_python());
+    TSParser *parser = in->parser ? in->parser : rl_extract_parser_new();
     parse_input pin = {in->src, in->len};
     parse_deadline deadline = {now_seconds() + RL_PARSE_TIME_LIMIT_SECONDS, false};
     TSInput input = {&pin, read_source, TSInputEncodingUTF8, NULL};
     TSParseOptions options = {&deadline, past_deadline};
+    double t0 = in->times ? now_seconds() : 0;
     TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, options);
     facts->parse_timed_out = deadline.hit;
+    double t1 = in->times ? now_seconds() : 0;
     if (tree) {
         TSNode root = ts_tree_root_node(tree);
         visit(&w, root);
         if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
-        ts_tree_delete(tree);
     }
-    ts_parser_delete(parser);
+    double t2 = in->times ? now_seconds() : 0;
+    /* freeing the tree is the parser's cost: the floor pays it too */
+    if (tree) ts_tree_delete(tree);
+    if (in->parser) ts_parser_reset(parser);
+    else ts_parser_delete(parser);
+    double t3 = in->times ? now_seconds() : 0;
     /* judge what the names mean while this worker still owns the facts, so
        the candidates that mean nothing are dropped early */
     rl_model_file(facts, in->module, in->keep_all);
-    if (w.cursors) {
-        for (uint32_t i = 0; i <= RL_MAX_DEPTH; i++)
-            if (w.cursors[i].tree) ts_tree_cursor_delete(&w.cursors[i]);
-        free(w.cursors);
+    if (in->times) {
+        in->times->parse += (t1 - t0 + t3 - t2) * 1e3;
+        in->times->walk += (t2 - t1) * 1e3;
+        in->times->model += (now_seconds() - t3) * 1e3;
     }
     rl_strbuf_release(&w.scratch);
     rl_arena_release(&w.loads);

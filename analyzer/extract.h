@@ -20,7 +20,17 @@ typedef struct rl_extract_input {
     const char *module;     /* the file's dotted module name (for __name__ and relative imports) */
     bool is_package;        /* __init__.py: relative imports resolve against the module itself */
     bool keep_all;          /* keep markers and local bindings (--dump-model) */
+    struct rl_extract_times *times; /* optional: where the time went (--stats) */
+    struct TSParser *parser; /* optional: a worker's parser (rl_extract_parser_new), reused
+                                across its files; NULL makes one for this call */
 } rl_extract_input;
+
+/* Milliseconds one rl_extract call spent in each step, added to what is there. */
+typedef struct rl_extract_times {
+    double parse; /* tree-sitter */
+    double walk;  /* the tree -> facts */
+    double model; /* per-file resolution and pruning (model.c) */
+} rl_extract_times;
 
 /* Checks that the linked grammar provides every node and field the front end
  * uses and that its ABI is supported. Returns -1 with a message otherwise.
@@ -30,6 +40,10 @@ int rl_extract_init(void);
 /* Fills facts (which must be zeroed) from the source. Never fails on bad input:
  * syntax errors are recorded in facts->syntax_errors. */
 void rl_extract(rl_file_facts *facts, const rl_extract_input *in);
+
+/* A parser for rl_extract_input.parser, owned by one thread at a time. */
+struct TSParser *rl_extract_parser_new(void);
+void rl_extract_parser_delete(struct TSParser *parser);
 
 /* Frees process-wide front-end state (rl_extract_init). */
 void rl_extract_shutdown(void);

@@ -176,7 +176,7 @@ void rl_history_load(rl_project *p)
             const char *text = src;
             if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
             rl_file_facts old = {0};
-            rl_extract_input in = {text, (uint32_t)len, m->name, file->is_package, false};
+            rl_extract_input in = {.src = text, .len = (uint32_t)len, .module = m->name, .is_package = file->is_package};
             rl_extract(&old, &in);
             if (!old.parse_timed_out) removed_names(p, &old, &file->facts, m);
             rl_file_facts_release(&old);

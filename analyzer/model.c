@@ -126,6 +126,8 @@ static const char *effect_receiver(const rl_resolver *r, const rl_file_facts *f,
     return q;
 }
 
+/* Classifies e. A call of something reached through an import also goes to
+ * f->calls: `plugins.register(f)` may fill plugins' registry (RL402). */
 static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
 {
     if (e->kind == RL_EV_MUTATE || e->kind == RL_EV_ATTR_ASSIGN || e->kind == RL_EV_DECORATOR) {
@@ -140,8 +142,13 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
     }
     if (e->kind != RL_EV_CALL) return;
     e->what = RL_RES_NONE;
-    const char *q = rl_resolve(r, e->scope, e->ref);
+    bool via_import;
+    const char *q = e->ref ? rl_resolve_ex(r, e->scope, e->ref, &via_import) : NULL;
     if (!q) return;
+    if (via_import) {
+        rl_call_site c = {q, e->scope, e->span};
+        rl_vec_push(&f->calls, c);
+    }
     for (size_t i = 0; i < sizeof known_calls / sizeof known_calls[0]; i++)
         if (strcmp(q, known_calls[i].qualname) == 0) e->what = known_calls[i].what;
     if (e->what == RL_RES_NONE && e->target_kind == RL_TARGET_NAME &&
@@ -171,17 +178,6 @@ static void classify(const rl_resolver *r, rl_file_facts *f, rl_event *e)
     }
 }
 
-/* Calls of functions reached through an import, wherever they are: a call
- * of `plugins.register(f)` may fill plugins' registry (RL402). */
-static void record_call_site(const rl_resolver *r, rl_file_facts *f, const rl_event *e)
-{
-    if (e->kind != RL_EV_CALL || !e->ref) return;
-    const char *q = rl_resolve_module(r, e->scope, e->ref);
-    if (!q) return;
-    rl_call_site c = {q, e->scope, e->span};
-    rl_vec_push(&f->calls, c);
-}
-
 /* Events worth keeping after classification: structure, imports, and
  * candidates that resolved to something. */
 static bool keep(const rl_event *e)
@@ -206,8 +202,9 @@ static void resolve_aliases(const rl_resolver *r, rl_file_facts *f)
         rl_binding *b = &f->bindings.items[i];
         if ((b->kind != RL_BIND_ALIAS && b->kind != RL_BIND_CALL) || !b->value) continue;
         if (f->scopes.items[b->scope].kind == RL_SCOPE_FUNCTION) continue;
-        b->qual = rl_resolve(r, b->scope, b->value); /* CALL: the callee */
-        b->qual_via_import = b->kind == RL_BIND_ALIAS && rl_resolve_module(r, b->scope, b->value) != NULL;
+        bool via_import;
+        b->qual = rl_resolve_ex(r, b->scope, b->value, &via_import); /* CALL: the callee */
+        b->qual_via_import = b->kind == RL_BIND_ALIAS && via_import;
     }
 }
 
@@ -294,8 +291,7 @@ static void resolve_refs(const rl_resolver *r, rl_file_facts *f)
             const char *q = rl_resolve(r, ref->scope, builtin);
             if (!q || !rl_str_starts_with(q, "builtins.")) continue; /* shadowed */
         }
-        ref->qual = rl_resolve(r, ref->scope, ref->dotted);
-        ref->via_import = rl_resolve_module(r, ref->scope, ref->dotted) != NULL;
+        ref->qual = rl_resolve_ex(r, ref->scope, ref->dotted, &ref->via_import);
         if (!ref->qual || rl_str_starts_with(ref->qual, "builtins.")) continue;
         f->refs.items[kept++] = *ref;
     }
@@ -361,17 +357,25 @@ static void compact(rl_file_facts *f)
     free(renum);
 
     kept = 0;
-    for (uint32_t i = 0; i < f->bindings.len; i++) {
+    uint32_t nbindings = f->bindings.len;
+    renum = rl_xmalloc(sizeof(uint32_t) * (nbindings ? nbindings : 1));
+    for (uint32_t i = 0; i < nbindings; i++) {
         const rl_binding *b = &f->bindings.items[i];
-        bool local = false;
-        for (uint32_t s = b->scope; s != RL_NONE && !local; s = f->scopes.items[s].parent)
-            local = f->scopes.items[s].kind == RL_SCOPE_FUNCTION;
+        bool local = in_function(f, b->scope);
+        renum[i] = local ? RL_NONE : kept;
         if (!local) f->bindings.items[kept++] = *b;
     }
-    if (kept != f->bindings.len) {
-        f->bindings.len = kept;
-        rl_resolver_index(f);
+    if (kept != nbindings && f->binding_index) {
+        /* the index stays sorted: dropping entries and renumbering the rest
+           in order keeps (scope, name, id) order without sorting again */
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < nbindings; i++) {
+            uint32_t k = renum[f->binding_index[i]];
+            if (k != RL_NONE) f->binding_index[n++] = k;
+        }
     }
+    f->bindings.len = kept;
+    free(renum);
 #define RL_SHRINK(v)                                                                      \
     do {                                                                                  \
         if ((v).len < (v).cap) {                                                          \
@@ -398,7 +402,6 @@ void rl_model_file(rl_file_facts *f, const char *module, bool keep_all)
     for (uint32_t k = 0; k < f->events.len; k++) {
         rl_event *e = &f->events.items[k];
         classify(&r, f, e);
-        record_call_site(&r, f, e);
         if (keep(e)) f->events.items[kept++] = *e;
     }
     f->events.len = kept;

@@ -10,19 +10,32 @@
 #define RL_MAX_ALIAS_HOPS 16
 
 /* Sort records carry what they compare, so the sort needs no shared context
- * (files are resolved in worker threads). */
+ * (files are resolved in worker threads). The first eight bytes of the name,
+ * packed big-endian, order like strcmp and settle most comparisons without it. */
 typedef struct sort_rec {
     uint32_t scope;
     uint32_t index;
+    uint64_t prefix;
     const char *name;
 } sort_rec;
+
+static uint64_t name_prefix(const char *name)
+{
+    uint64_t p = 0;
+    int i = 0;
+    for (; i < 8 && name[i]; i++) p = p << 8 | (uint8_t)name[i];
+    return p << (8 * (8 - i));
+}
 
 static int cmp_rec(const void *a, const void *b)
 {
     const sort_rec *x = a, *y = b;
     if (x->scope != y->scope) return x->scope < y->scope ? -1 : 1;
-    int c = strcmp(x->name, y->name);
-    if (c) return c;
+    if (x->prefix != y->prefix) return x->prefix < y->prefix ? -1 : 1;
+    if ((x->prefix & 0xff) != 0) { /* both names are 8 bytes or longer */
+        int c = strcmp(x->name + 8, y->name + 8);
+        if (c) return c;
+    }
     return x->index < y->index ? -1 : 1;
 }
 
@@ -30,8 +43,10 @@ void rl_resolver_index(rl_file_facts *facts)
 {
     uint32_t n = facts->bindings.len;
     sort_rec *recs = rl_xmalloc(sizeof(sort_rec) * (n ? n : 1));
-    for (uint32_t i = 0; i < n; i++)
-        recs[i] = (sort_rec){facts->bindings.items[i].scope, i, facts->bindings.items[i].name};
+    for (uint32_t i = 0; i < n; i++) {
+        const rl_binding *b = &facts->bindings.items[i];
+        recs[i] = (sort_rec){b->scope, i, name_prefix(b->name), b->name};
+    }
     if (n) qsort(recs, n, sizeof(sort_rec), cmp_rec);
     facts->binding_index = rl_arena_alloc(&facts->arena, sizeof(uint32_t) * (n ? n : 1));
     for (uint32_t i = 0; i < n; i++) facts->binding_index[i] = recs[i].index;
@@ -93,6 +108,18 @@ static lookup lookup_in(const rl_resolver *r, uint32_t scope, const char *name, 
     return FOUND;
 }
 
+/* "module.name" for name[0..len) */
+static const char *join_name(rl_arena *a, const char *module, const char *name, size_t len)
+{
+    size_t ml = strlen(module);
+    char *p = rl_arena_alloc(a, ml + 1 + len + 1);
+    memcpy(p, module, ml);
+    p[ml] = '.';
+    memcpy(p + ml + 1, name, len);
+    p[ml + 1 + len] = 0;
+    return p;
+}
+
 typedef struct result {
     const char *qual;       /* qualified name, or NULL for a local object */
     rl_binding_kind kind;   /* how the head name was bound (after alias hops) */
@@ -137,7 +164,7 @@ static result from_candidates(const rl_resolver *r, uint32_t scope, uint32_t fir
         /* a def, a parameter, a computed value shadows any import of the name */
         res.kind = local->kind;
         if (scope == 0 && r->module)
-            res.qual = rl_arena_printf(r->arena, "%s.%.*s", r->module, (int)len, name);
+            res.qual = join_name(r->arena, r->module, name, len);
         return res;
     }
     if (!chosen || !chosen->value) return res;
@@ -178,14 +205,14 @@ static result unbound(const rl_resolver *r, const char *dotted, size_t len)
         for (uint32_t k = first; k < r->facts->bindings.len && same_name(&b[r->by_name[k]], 0, "*", 1); k++) {
             const char *m = star_provides(b[r->by_name[k]].value, dotted, len);
             if (m) {
-                res.qual = rl_arena_printf(r->arena, "%s.%s", m, dotted);
+                res.qual = rl_arena_join(r->arena, m, strlen(m), '.', dotted);
                 res.kind = RL_BIND_FROM_IMPORT;
                 return res;
             }
         }
         return res; /* may come from the star import: unknown */
     }
-    res.qual = rl_arena_printf(r->arena, "builtins.%s", dotted);
+    res.qual = rl_arena_join(r->arena, "builtins", 8, '.', dotted);
     return res;
 }
 
@@ -213,7 +240,7 @@ static result resolve_depth(const rl_resolver *r, uint32_t scope, const char *do
         }
         if (l == FOUND) {
             result head = from_candidates(r, s, first, dotted, len, hops);
-            if (head.qual && dot) head.qual = rl_arena_printf(r->arena, "%s%s", head.qual, dot);
+            if (head.qual && dot) head.qual = rl_arena_join(r->arena, head.qual, strlen(head.qual), 0, dot);
             return head;
         }
         first_scope = false;
@@ -239,6 +266,13 @@ uint32_t rl_bindings_of(const rl_file_facts *f, uint32_t scope, const char *name
 const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted)
 {
     return resolve_depth(r, scope, dotted, 0).qual;
+}
+
+const char *rl_resolve_ex(const rl_resolver *r, uint32_t scope, const char *dotted, bool *via_import)
+{
+    result res = resolve_depth(r, scope, dotted, 0);
+    *via_import = res.qual && (res.kind == RL_BIND_IMPORT || res.kind == RL_BIND_FROM_IMPORT);
+    return res.qual;
 }
 
 const char *rl_resolve_module(const rl_resolver *r, uint32_t scope, const char *dotted)

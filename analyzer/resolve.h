@@ -10,6 +10,7 @@
 #ifndef RL_RESOLVE_H
 #define RL_RESOLVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -40,6 +41,10 @@ const char *rl_resolve(const rl_resolver *r, uint32_t scope, const char *dotted)
 /* Like rl_resolve, but only when the head name is bound by an import (a module
  * object or a from-import that may be one); NULL otherwise. */
 const char *rl_resolve_module(const rl_resolver *r, uint32_t scope, const char *dotted);
+
+/* Both at once: rl_resolve's answer, and *via_import set when rl_resolve_module
+ * would return the same string rather than NULL. */
+const char *rl_resolve_ex(const rl_resolver *r, uint32_t scope, const char *dotted, bool *via_import);
 
 /* The bindings of `name` in `scope`: returns the first position in
  * f->binding_index and sets *count (RL_NONE and 0 when there are none). */

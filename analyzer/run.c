@@ -46,6 +46,8 @@ static double now_ms(void)
 typedef struct file_result {
     char *error;    /* heap */
     uint64_t bytes; /* source bytes read */
+    double read_ms, cache_ms; /* --stats: reading and decoding; cache lookups and stores */
+    rl_extract_times times;   /* --stats: parse, walk, per-file model */
 } file_result;
 
 typedef struct work {
@@ -76,7 +78,7 @@ char *rl_syntax_error_message(const rl_file_facts *facts)
     return rl_strbuf_detach(&sb);
 }
 
-static void process_file(work *w, uint32_t i)
+static void process_file(work *w, uint32_t i, struct TSParser *parser)
 {
     rl_project *p = w->project;
     rl_file *f = &p->files.items[i];
@@ -90,8 +92,10 @@ static void process_file(work *w, uint32_t i)
         text = f->source;
         len = f->source_len;
     } else {
+        double t = now_ms();
         rl_file_status st = rl_source_read_file(f->path, p->options->max_file_size, &src,
                                                 &res->error);
+        res->read_ms = now_ms() - t;
         if (st != RL_FILE_OK) {
             f->status = st;
             return;
@@ -106,13 +110,25 @@ static void process_file(work *w, uint32_t i)
         .module = f->module,
         .is_package = f->is_package,
         .keep_all = p->options->dump_model != NULL,
+        .times = &res->times,
+        .parser = parser,
     };
     /* an unchanged file's facts come from the cache: no parse, no walk */
     rl_cache_key key;
-    if (w->cache) rl_cache_key_make(w->cache, &in, &key);
-    if (!w->cache || !rl_cache_load(w->cache, &key, &f->facts)) {
+    double t = now_ms();
+    bool hit = false;
+    if (w->cache) {
+        rl_cache_key_make(w->cache, &in, &key);
+        hit = rl_cache_load(w->cache, &key, &f->facts);
+    }
+    res->cache_ms = now_ms() - t;
+    if (!hit) {
         rl_extract(&f->facts, &in);
-        if (w->cache) rl_cache_store(w->cache, &key, &f->facts);
+        if (w->cache) {
+            t = now_ms();
+            rl_cache_store(w->cache, &key, &f->facts);
+            res->cache_ms += now_ms() - t;
+        }
     }
     rl_source_release(&src); /* facts keep copies; emitters re-read the file */
     if (f->facts.parse_timed_out) {
@@ -137,11 +153,14 @@ static void process_file(work *w, uint32_t i)
 static void *worker_main(void *arg)
 {
     work *w = arg;
+    struct TSParser *parser = NULL; /* one per worker: its buffers are reused across files */
     for (;;) {
         unsigned i = atomic_fetch_add(&w->next, 1u);
         if (i >= w->project->files.len) break;
-        process_file(w, i);
+        if (!parser) parser = rl_extract_parser_new();
+        process_file(w, i, parser);
     }
+    rl_extract_parser_delete(parser);
     return NULL;
 }
 
@@ -303,6 +322,22 @@ static void print_stats(const rl_project *p, const file_result *results, const d
         total += ms[ph];
     }
     fprintf(stderr, "  %-14s %9.2f ms\n", "total", total);
+    /* where the workers' time went, summed over threads */
+    double read = 0, cache_ms = 0, parse = 0, walk = 0, model = 0;
+    for (uint32_t i = 0; i < p->files.len; i++) {
+        read += results[i].read_ms;
+        cache_ms += results[i].cache_ms;
+        parse += results[i].times.parse;
+        walk += results[i].times.walk;
+        model += results[i].times.model;
+    }
+    fprintf(stderr, "  %s, summed over %u %s:\n", phase_names[PH_EXTRACT], nthreads,
+            nthreads == 1 ? "thread" : "threads");
+    fprintf(stderr, "    %-12s %9.2f ms\n", "read", read);
+    fprintf(stderr, "    %-12s %9.2f ms\n", "parse", parse);
+    fprintf(stderr, "    %-12s %9.2f ms\n", "facts", walk);
+    fprintf(stderr, "    %-12s %9.2f ms\n", "file model", model);
+    fprintf(stderr, "    %-12s %9.2f ms\n", "cache", cache_ms);
     if (!cache) {
         fprintf(stderr, "  %-14s off\n", "cache");
         return;

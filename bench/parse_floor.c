@@ -2,8 +2,10 @@
  * every file named on stdin (one path a line) and parse it with the same
  * pinned tree-sitter and tree-sitter-python, on N threads, then free the
  * tree. No walk, no facts. Prints "files bytes seconds".
+ * --walk adds a full cursor walk over every node (what visiting the whole tree
+ * costs before any analysis), and prints the node count after the seconds.
  *
- *   find DIR -name '*.py' | build/parse_floor -j 2 */
+ *   find DIR -name '*.py' | build/parse_floor -j 2 [--walk] */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,7 +21,25 @@ typedef struct job {
     size_t n;
     atomic_size_t next;
     atomic_ullong bytes;
+    atomic_ullong nodes;
+    int walk;
 } job;
+
+/* Every node once, depth first, with one cursor: the cheapest full visit. */
+static unsigned long long walk_tree(TSTree *t)
+{
+    unsigned long long n = 0;
+    TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t));
+    for (;;) {
+        n++;
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                ts_tree_cursor_delete(&c);
+                return n;
+            }
+    }
+}
 
 static void *worker(void *arg)
 {
@@ -42,6 +62,7 @@ static void *worker(void *arg)
         size_t got = fread(buf, 1, (size_t)len, f);
         fclose(f);
         TSTree *t = ts_parser_parse_string(parser, NULL, buf, (uint32_t)got);
+        if (j->walk) atomic_fetch_add(&j->nodes, walk_tree(t));
         ts_tree_delete(t);
         free(buf);
         atomic_fetch_add(&j->bytes, got);
@@ -53,12 +74,13 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
     int threads = 1;
+    job j = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) threads = atoi(argv[++i]);
         else if (strncmp(argv[i], "-j", 2) == 0) threads = atoi(argv[i] + 2);
+        else if (strcmp(argv[i], "--walk") == 0) j.walk = 1;
     }
     if (threads < 1) threads = 1;
-    job j = {0};
     size_t cap = 0;
     char line[4096];
     while (fgets(line, sizeof line, stdin)) {
@@ -73,8 +95,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, worker, &j);
     for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    printf("%zu %llu %.3f\n", j.n, (unsigned long long)atomic_load(&j.bytes),
+    printf("%zu %llu %.3f", j.n, (unsigned long long)atomic_load(&j.bytes),
            (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+    if (j.walk) printf(" %llu", (unsigned long long)atomic_load(&j.nodes));
+    printf("\n");
     for (size_t i = 0; i < j.n; i++) free(j.paths[i]);
     free(j.paths);
     free(t);

@@ -33,8 +33,8 @@ static void build(rl_project *p, const src *files, size_t n)
         f.module = files[i].module;
         f.is_package = files[i].is_package;
         rl_vec_push(&p->files, f);
-        rl_extract_input in = {files[i].text, (uint32_t)strlen(files[i].text), files[i].module,
-                               files[i].is_package, false};
+        rl_extract_input in = {.src = files[i].text, .len = (uint32_t)strlen(files[i].text),
+                               .module = files[i].module, .is_package = files[i].is_package};
         rl_extract(&p->files.items[i].facts, &in);
     }
     rl_model_build(p);

@@ -18,7 +18,8 @@ typedef struct parsed {
 static rl_file_facts *parse(parsed *p, const char *src, const char *module, bool is_package)
 {
     memset(p, 0, sizeof *p);
-    rl_extract_input in = {src, (uint32_t)strlen(src), module, is_package, false};
+    rl_extract_input in = {.src = src, .len = (uint32_t)strlen(src), .module = module,
+                           .is_package = is_package};
     rl_extract(&p->facts, &in);
     return &p->facts;
 }
