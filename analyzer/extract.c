@@ -12,6 +12,7 @@
  * rl_extract_init(); a grammar that lacks one fails loudly at start-up. */
 #include "extract.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -150,6 +151,17 @@ typedef struct constraint {
 
 typedef RL_VEC(rl_key) key_vec;
 
+/* An attribute load (RL305) seen by the walk: most read a local object
+ * (`node.value`) and are dropped once the file's imported names are known,
+ * before any string or position is made for them. */
+typedef struct pending_load {
+    rl_ref_kind kind;
+    uint32_t scope;
+    const char *text; /* NULL: the source bytes [start, start + len) */
+    uint32_t start, len;
+    TSNode at;        /* where the finding points */
+} pending_load;
+
 typedef struct walker {
     rl_file_facts *f;
     const char *src;
@@ -169,6 +181,7 @@ typedef struct walker {
     rl_strbuf scratch;       /* dotted()'s buffer, reused across calls */
     rl_arena loads;          /* RL_REF_ATTR_LOAD / GETATTR text: the model keeps few of them
                                 and copies those into the file's arena (model.c) */
+    RL_VEC(struct pending_load) pending; /* attribute loads, judged after the walk */
 } walker;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -251,6 +264,39 @@ static void field_children(TSNode n, TSFieldId id, node_vec *out)
     if (all != small) free(all);
 }
 
+static bool is_name_byte(unsigned char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* An attribute chain written as plain ASCII names and single dots, without
+ * spaces, parentheses or comments (`os.path.join`), is its own dotted text:
+ * returns it in the source (not NUL-terminated) with its length, or NULL for
+ * anything else, which takes the tree path. */
+static const char *plain_chain(const walker *w, TSNode n, uint32_t *len)
+{
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (eb > w->len || sb >= eb) return NULL;
+    const unsigned char *p = (const unsigned char *)w->src;
+    bool after_dot = true;
+    uint32_t dots = 0;
+    for (uint32_t i = sb; i < eb; i++) {
+        if (p[i] == '.') {
+            /* dotted_into follows 64 levels: a longer chain is hostile, and
+               its every prefix would become a module name */
+            if (after_dot || ++dots > 64) return NULL;
+            after_dot = true;
+        } else if (is_name_byte(p[i])) {
+            after_dot = false;
+        } else {
+            return NULL;
+        }
+    }
+    if (after_dot) return NULL;
+    *len = eb - sb;
+    return w->src + sb;
+}
+
 /* Appends `a.b.c` for identifier / attribute chains of identifiers; false otherwise. */
 static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 {
@@ -289,7 +335,11 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 static const char *dotted(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return NULL;
-    if (ts_node_symbol(n) == sym.s_identifier) return text_of(w, n); /* the common case */
+    TSSymbol s = ts_node_symbol(n);
+    if (s == sym.s_identifier) return text_of(w, n); /* the common case */
+    uint32_t plain_len;
+    const char *plain = s == sym.s_attribute ? plain_chain(w, n, &plain_len) : NULL;
+    if (plain) return rl_arena_strndup(A(w), plain, plain_len);
     rl_strbuf *sb = &w->scratch; /* reused: this runs for every call of every file */
     sb->len = 0;
     const char *out = NULL;
@@ -414,19 +464,33 @@ static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
 }
 
 /* RL305: `X.name` read, X.name the outermost identifier chain (children are
- * identifiers only, so nothing else is visited). Text goes to w->loads: most
- * heads are not imports and are dropped by the model. */
+ * identifiers only, so nothing else is visited). Kept pending until the walk
+ * ends (keep_pending_loads). */
 static void add_attr_load_text(walker *w, rl_ref_kind kind, const char *text, size_t len, TSNode at)
 {
     if (!memchr(text, '.', len)) return; /* a bare name in parentheses */
     if ((len > 5 && memcmp(text, "self.", 5) == 0) || (len > 4 && memcmp(text, "cls.", 4) == 0))
         return; /* never a module: not worth a record */
-    rl_ref r = {kind, w->scope, rl_arena_strndup(&w->loads, text, len), NULL, NULL, false, span_of(w, at)};
-    rl_vec_push(&w->f->refs, r);
+    uintptr_t t = (uintptr_t)text, src = (uintptr_t)w->src;
+    bool in_source = t >= src && t < src + w->len;
+    pending_load p = {kind, w->scope, in_source ? NULL : text,
+                      in_source ? (uint32_t)(text - w->src) : 0, (uint32_t)len, at};
+    rl_vec_push(&w->pending, p);
+}
+
+/* An attribute load whose chain is plain text (see plain_chain). */
+static bool add_plain_attr_load(walker *w, TSNode n)
+{
+    uint32_t len;
+    const char *text = plain_chain(w, n, &len);
+    if (!text) return false;
+    add_attr_load_text(w, RL_REF_ATTR_LOAD, text, len, n);
+    return true;
 }
 
 static bool add_attr_load(walker *w, rl_ref_kind kind, TSNode n, const char *lit)
 {
+    if (!lit && add_plain_attr_load(w, n)) return true;
     rl_strbuf *sb = &w->scratch;
     sb->len = 0;
     if (!dotted_into(w, n, sb, 0) || !sb->len) return false;
@@ -434,8 +498,70 @@ static bool add_attr_load(walker *w, rl_ref_kind kind, TSNode n, const char *lit
         rl_strbuf_addc(sb, '.');
         rl_strbuf_adds(sb, lit);
     }
-    add_attr_load_text(w, kind, sb->data, sb->len, n);
+    add_attr_load_text(w, kind, rl_arena_strndup(&w->loads, sb->data, sb->len), sb->len, n);
     return true;
+}
+
+/* Names an attribute load can reach a module through: bound by an import or
+ * an alias anywhere in the file (a star import may bind anything). */
+typedef struct name_set {
+    const char **slots;
+    uint32_t mask;
+    bool any; /* a star import: every name may be one */
+} name_set;
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static bool name_set_has(const name_set *set, const char *s, size_t len)
+{
+    if (set->any) return true;
+    for (uint32_t i = name_hash(s, len) & set->mask; set->slots[i]; i = (i + 1) & set->mask)
+        if (strncmp(set->slots[i], s, len) == 0 && set->slots[i][len] == 0) return true;
+    return false;
+}
+
+static void import_names(const rl_file_facts *f, name_set *set)
+{
+    uint32_t n = 16;
+    while (n < 2 * f->bindings.len) n *= 2;
+    set->slots = rl_xcalloc(n, sizeof(char *));
+    set->mask = n - 1;
+    set->any = false;
+    for (uint32_t b = 0; b < f->bindings.len; b++) {
+        const rl_binding *bd = &f->bindings.items[b];
+        if (bd->kind == RL_BIND_STAR_IMPORT) set->any = true;
+        if (bd->kind != RL_BIND_IMPORT && bd->kind != RL_BIND_FROM_IMPORT && bd->kind != RL_BIND_ALIAS)
+            continue;
+        size_t len = strlen(bd->name);
+        if (name_set_has(set, bd->name, len)) continue;
+        uint32_t i = name_hash(bd->name, len) & set->mask;
+        while (set->slots[i]) i = (i + 1) & set->mask;
+        set->slots[i] = bd->name;
+    }
+}
+
+/* The pending loads whose head can be a module become refs, in source order;
+ * the others (locals, parameters, builtins) would resolve to nothing. */
+static void keep_pending_loads(walker *w)
+{
+    if (w->pending.len == 0) return;
+    name_set set;
+    import_names(w->f, &set);
+    for (uint32_t i = 0; i < w->pending.len; i++) {
+        const pending_load *p = &w->pending.items[i];
+        const char *text = p->text ? p->text : w->src + p->start;
+        const char *dot = memchr(text, '.', p->len);
+        if (!name_set_has(&set, text, (size_t)(dot - text))) continue;
+        rl_ref r = {p->kind, p->scope, p->text ? p->text : rl_arena_strndup(&w->loads, text, p->len),
+                    NULL, NULL, false, span_of(w, p->at)};
+        rl_vec_push(&w->f->refs, r);
+    }
+    free(set.slots);
 }
 
 /* An expression that is the module's own namespace dict: globals(), vars(),
@@ -965,22 +1091,20 @@ static bool may_name_namespace(const walker *w, TSNode fn)
     return false;
 }
 
-/* The facts of one call; *callee_out is the callee's dotted text when known. */
-static void call_facts(walker *w, TSNode n, TSNode fn, TSNode argsnode, const char **callee_out)
+/* The facts of one call; *callee_out is the callee's dotted text when known.
+ * args: the argument list's named children, or NULL (a generator argument). */
+static void call_facts(walker *w, TSNode n, TSNode fn, const arglist *args, const char **callee_out)
 {
     if (is(fn, sym.s_attribute) && may_name_namespace(w, fn) && is_namespace_dict(w, field(fn, fld.object)))
         add_dynamic_namespace(w, "update", n); /* globals().update(...), .setdefault, ... */
-    if (!is(argsnode, sym.s_argument_list)) return;
+    if (!args) return;
     const char *callee = dotted(w, fn);
     if (!callee) {
         visit_chained_call(w, n, fn);
         return;
     }
     *callee_out = callee;
-    arglist al;
-    arglist_init(&al, argsnode);
-    call_facts_args(w, n, callee, &al);
-    arglist_release(&al);
+    call_facts_args(w, n, callee, args);
 }
 
 static void visit_call(walker *w, TSNode n)
@@ -997,22 +1121,33 @@ static void visit_call(walker *w, TSNode n)
         }
     }
     const char *callee = NULL;
-    call_facts(w, n, fn, args, &callee);
+    arglist al;
+    bool have_args = is(args, sym.s_argument_list);
+    if (have_args) arglist_init(&al, args);
+    call_facts(w, n, fn, have_args ? &al : NULL, &callee);
     if (nk > 8) {
         visit_children(w, n);
-        return;
-    }
-    /* then the parts, in order; the callee's attribute chain is already
-       spelled out, so its load is recorded without walking it again */
-    for (uint32_t i = 0; i < nk; i++) {
-        TSNode c = k[i].node;
-        if (c.id == fn.id && is(fn, sym.s_identifier)) continue;
-        if (c.id == fn.id && callee && is(fn, sym.s_attribute)) {
-            add_attr_load_text(w, RL_REF_ATTR_LOAD, callee, strlen(callee), fn);
-            continue;
+    } else {
+        /* then the parts, in order; the callee's attribute chain is already
+           spelled out, so its load is recorded without walking it again, and
+           the arguments are visited from the list already made */
+        for (uint32_t i = 0; i < nk; i++) {
+            TSNode c = k[i].node;
+            if (c.id == fn.id && is(fn, sym.s_identifier)) continue;
+            if (c.id == fn.id && callee && is(fn, sym.s_attribute)) {
+                add_attr_load_text(w, RL_REF_ATTR_LOAD, callee, strlen(callee), fn);
+                continue;
+            }
+            if (c.id == args.id && have_args && w->depth < RL_MAX_DEPTH) {
+                w->depth++; /* the depth visit(args) would have */
+                for (uint32_t a = 0; a < al.n; a++) visit(w, al.k[a].node);
+                w->depth--;
+                continue;
+            }
+            visit(w, c);
         }
-        visit(w, c);
     }
+    if (have_args) arglist_release(&al);
 }
 
 static void call_facts_args(walker *w, TSNode n, const char *callee, const arglist *args)
@@ -1031,9 +1166,9 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const argli
     if (!has_receiver && strcmp(callee, "getattr") == 0 && args->n == 2) {
         const char *attr = string_value(w, nth_positional(args, 1)); /* no default: it raises */
         TSNode obj = nth_positional(args, 0);
-        uint32_t before = w->f->refs.len;
+        uint32_t before = w->pending.len;
         if (attr && *attr && is(obj, sym.s_identifier)) add_attr_load(w, RL_REF_GETATTR, obj, attr);
-        if (w->f->refs.len > before) rl_vec_last(&w->f->refs)->span = span_of(w, nth_positional(args, 1));
+        if (w->pending.len > before) rl_vec_last(&w->pending)->at = nth_positional(args, 1);
     }
     if (!has_receiver && (strcmp(callee, "isinstance") == 0 || strcmp(callee, "issubclass") == 0))
         add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
@@ -1848,6 +1983,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     if (tree) {
         TSNode root = ts_tree_root_node(tree);
         visit(&w, root);
+        keep_pending_loads(&w);
         if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
     }
     double t2 = in->times ? now_seconds() : 0;
@@ -1867,5 +2003,6 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     rl_strbuf_release(&w.scratch);
     rl_arena_release(&w.loads);
     rl_vec_release(&w.loops);
+    rl_vec_release(&w.pending);
     rl_vec_release(&w.constraints);
 }
