@@ -179,6 +179,7 @@ typedef struct walker {
     RL_VEC(loop_ctx) loops;
     RL_VEC(constraint) constraints;
     rl_strbuf scratch;       /* dotted()'s buffer, reused across calls */
+    rl_strbuf cond_text;     /* an if condition's text while it is judged */
     rl_arena loads;          /* RL_REF_ATTR_LOAD / GETATTR text: the model keeps few of them
                                 and copies those into the file's arena (model.c) */
     RL_VEC(struct pending_load) pending; /* attribute loads, judged after the walk */
@@ -216,22 +217,29 @@ static bool is(TSNode n, TSSymbol s) { return !ts_node_is_null(n) && ts_node_sym
 
 static TSNode field(TSNode n, TSFieldId id) { return rl_ts_field(n, id); }
 
-/* Two fields of n with one pass over its children: the hot nodes (call,
- * attribute, assignment) are asked for both. */
-static void two_fields(TSNode n, TSFieldId a, TSNode *na, TSFieldId b, TSNode *nb)
+/* Several fields of n with one pass over its children (each field's first
+ * child): the hot nodes are asked for two or more. */
+static void fields_of(TSNode n, const TSFieldId *ids, TSNode *out, uint32_t nids)
 {
-    rl_ts_kid k[8];
-    uint32_t c = rl_ts_kids(n, k, 8, false);
-    *na = *nb = (TSNode){0};
-    if (c > 8) {
-        *na = field(n, a);
-        *nb = field(n, b);
+    rl_ts_kid k[12];
+    uint32_t c = rl_ts_kids(n, k, 12, false);
+    for (uint32_t j = 0; j < nids; j++) out[j] = (TSNode){0};
+    if (c > 12) {
+        for (uint32_t j = 0; j < nids; j++) out[j] = field(n, ids[j]);
         return;
     }
-    for (uint32_t i = c; i-- > 0;) { /* backwards: the first child of a field wins */
-        if (k[i].field == a) *na = k[i].node;
-        if (k[i].field == b) *nb = k[i].node;
-    }
+    for (uint32_t i = c; i-- > 0;) /* backwards: the first child of a field wins */
+        for (uint32_t j = 0; j < nids; j++)
+            if (k[i].field == ids[j]) out[j] = k[i].node;
+}
+
+static void two_fields(TSNode n, TSFieldId a, TSNode *na, TSFieldId b, TSNode *nb)
+{
+    const TSFieldId ids[2] = {a, b};
+    TSNode out[2];
+    fields_of(n, ids, out, 2);
+    *na = out[0];
+    *nb = out[1];
 }
 
 /* Whether n's source text is exactly s (no copy). */
@@ -566,10 +574,13 @@ static void keep_pending_loads(walker *w)
 
 /* An expression that is the module's own namespace dict: globals(), vars(),
  * X[...].__dict__ (sys.modules[__name__].__dict__), vars(X[...]). */
+static bool may_name_namespace(const walker *w, TSNode fn);
+
 static bool is_namespace_dict(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return false;
     TSSymbol s = ts_node_symbol(n);
+    if ((s != sym.s_call && s != sym.s_attribute) || !may_name_namespace(w, n)) return false;
     if (s == sym.s_call) {
         TSNode fn, args;
         two_fields(n, fld.function, &fn, fld.arguments, &args);
@@ -1355,26 +1366,43 @@ static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
 static void visit_assignment(walker *w, TSNode n)
 {
     /* a = b = value: the innermost right side is the value of every target */
-    TSNode value = field(n, fld.right);
-    while (is(value, sym.s_assignment)) value = field(value, fld.right);
+    enum { MAX_CHAIN = 8 };
+    TSNode assign[MAX_CHAIN], targets[MAX_CHAIN], value = n;
+    uint32_t nchain = 0;
+    while (is(value, sym.s_assignment) && nchain < MAX_CHAIN) {
+        assign[nchain] = value;
+        two_fields(value, fld.left, &targets[nchain], fld.right, &value);
+        nchain++;
+    }
+    while (is(value, sym.s_assignment)) value = field(value, fld.right); /* a = b = ... = 9 more */
     if (ts_node_is_null(value)) return; /* bare annotation `x: int` binds nothing */
     const char *v;
     rl_binding_kind kind = value_kind(w, value, &v);
     if (is_namespace_dict(w, value)) add_dynamic_namespace(w, "alias", n); /* d = globals() */
     visit(w, value);
-    for (TSNode t = n; is(t, sym.s_assignment); t = field(t, fld.right)) {
-        TSNode target = field(t, fld.left);
+    uint32_t link = 0;
+    for (TSNode t = n; is(t, sym.s_assignment); link++) {
+        TSNode target;
+        if (link < nchain) {
+            t = assign[link];
+            target = targets[link];
+        } else {
+            target = field(t, fld.left);
+        }
         if (is(target, sym.s_subscript)) {
-            if (is_namespace_dict(w, field(target, fld.value))) add_dynamic_namespace(w, "setitem", t);
-            const char *container = dotted(w, field(target, fld.value));
+            TSNode tvalue, tsub;
+            two_fields(target, fld.value, &tvalue, fld.subscript, &tsub);
+            if (is_namespace_dict(w, tvalue)) add_dynamic_namespace(w, "setitem", t);
+            const char *container = dotted(w, tvalue);
             if (container && may_be_sys_modules(container))
-                container_op(w, t, container, RL_OP_SETITEM, field(target, fld.subscript));
+                container_op(w, t, container, RL_OP_SETITEM, tsub);
             add_effect(w, RL_EV_MUTATE, container, "__setitem__", t);
-            visit(w, field(target, fld.subscript));
+            visit(w, tsub);
         } else if (is(target, sym.s_attribute)) {
-            add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, field(target, fld.object)),
-                       text_of(w, field(target, fld.attribute)), t);
-            visit(w, field(target, fld.object));
+            TSNode tobj, tattr;
+            two_fields(target, fld.object, &tobj, fld.attribute, &tattr);
+            add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, tobj), text_of(w, tattr), t);
+            visit(w, tobj);
         } else {
             uint32_t before = w->f->bindings.len;
             bind_target(w, target, kind, v, 0);
@@ -1382,6 +1410,7 @@ static void visit_assignment(walker *w, TSNode n)
                 for (uint32_t i = before; i < w->f->bindings.len; i++)
                     w->f->bindings.items[i].value_span = span_of(w, value);
         }
+        t = link + 1 < nchain ? assign[link + 1] : field(t, fld.right);
     }
 }
 
@@ -1402,11 +1431,33 @@ static void visit_delete(walker *w, TSNode n)
     }
 }
 
-static void bind_parameters(walker *w, TSNode params)
+/* The named children of n in one pass (named_child(n, i) in a loop walks
+ * from the first child each time). */
+typedef struct named_list {
+    uint32_t n;
+    rl_ts_kid *k;
+    rl_ts_kid small[12];
+} named_list;
+
+static void named_list_init(named_list *l, TSNode n)
 {
-    uint32_t c = ts_node_named_child_count(params);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode p = named_child(params, i);
+    l->k = l->small;
+    l->n = rl_ts_kids(n, l->small, 12, true);
+    if (l->n > 12) {
+        l->k = rl_xmalloc(sizeof(rl_ts_kid) * l->n);
+        rl_ts_kids(n, l->k, l->n, true);
+    }
+}
+
+static void named_list_release(named_list *l)
+{
+    if (l->k != l->small) free(l->k);
+}
+
+static void bind_parameters(walker *w, const named_list *params)
+{
+    for (uint32_t i = 0; i < params->n; i++) {
+        TSNode p = params->k[i].node;
         TSSymbol s = ts_node_symbol(p);
         TSNode name = p;
         if (s == sym.s_default_parameter || s == sym.s_typed_default_parameter)
@@ -1421,28 +1472,41 @@ static void bind_parameters(walker *w, TSNode params)
 }
 
 /* Default values and annotations run in the enclosing scope, at definition time. */
-static void visit_parameter_defaults(walker *w, TSNode params)
+static void visit_parameter_defaults(walker *w, const named_list *params)
 {
-    uint32_t c = ts_node_named_child_count(params);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode p = named_child(params, i);
+    for (uint32_t i = 0; i < params->n; i++) {
+        TSNode p = params->k[i].node;
         if (is(p, sym.s_default_parameter) || is(p, sym.s_typed_default_parameter)) {
+            TSNode pname, value;
+            two_fields(p, fld.name, &pname, fld.value, &value);
             uint32_t before = w->f->refs.len;
-            add_ref(w, RL_REF_DEFAULT_ARG, field(p, fld.value), false);
-            TSNode pname = field(p, fld.name);
+            add_ref(w, RL_REF_DEFAULT_ARG, value, false);
             if (w->f->refs.len > before && is(pname, sym.s_identifier))
                 rl_vec_last(&w->f->refs)->param = text_of(w, pname);
-            visit(w, field(p, fld.value));
+            visit(w, value);
         }
     }
 }
 
 static void visit_function(walker *w, TSNode n, bool is_lambda)
 {
-    TSNode name = field(n, fld.name), params = field(n, fld.parameters), body = field(n, fld.body);
+    TSNode name = {0}, params = {0}, body = {0};
+    rl_ts_kid k[12];
+    uint32_t nk = rl_ts_kids(n, k, 12, false);
+    if (nk > 12) {
+        name = field(n, fld.name), params = field(n, fld.parameters), body = field(n, fld.body);
+    } else {
+        for (uint32_t i = nk; i-- > 0;) { /* backwards: the first child of a field wins */
+            if (k[i].field == fld.name) name = k[i].node;
+            if (k[i].field == fld.parameters) params = k[i].node;
+            if (k[i].field == fld.body) body = k[i].node;
+        }
+    }
     const char *fname = is_lambda ? "<lambda>" : text_of(w, name);
     if (!is_lambda) add_binding(w, RL_BIND_DEF, fname, NULL, name);
-    if (!ts_node_is_null(params)) visit_parameter_defaults(w, params);
+    named_list plist = {0};
+    if (!ts_node_is_null(params)) named_list_init(&plist, params);
+    visit_parameter_defaults(w, &plist);
 
     uint32_t saved_scope = w->scope, saved_flow = w->flow, saved_cond = w->cond_depth,
              saved_try = w->try_depth, saved_handler = w->handler_depth, saved_loops = w->loops.len,
@@ -1453,7 +1517,8 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
     /* loop variables of the enclosing code are not this body's loop variables */
     w->loops.len = 0;
     w->constraints.len = 0;
-    if (!ts_node_is_null(params)) bind_parameters(w, params);
+    bind_parameters(w, &plist);
+    named_list_release(&plist);
     visit(w, body);
     /* the vectors may have grown; restore the enclosing view */
     w->loops.len = saved_loops;
@@ -1467,12 +1532,15 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
 
 static void visit_class(walker *w, TSNode n)
 {
-    TSNode name = field(n, fld.name);
+    const TSFieldId ids[3] = {fld.name, fld.superclasses, fld.body};
+    TSNode f[3];
+    fields_of(n, ids, f, 3);
+    TSNode name = f[0];
     const char *cname = text_of(w, name);
-    visit(w, field(n, fld.superclasses));
+    visit(w, f[1]);
     uint32_t saved_scope = w->scope;
     w->scope = new_scope(w, RL_SCOPE_CLASS, cname, name);
-    visit(w, field(n, fld.body)); /* class bodies run inline: same flow scope */
+    visit(w, f[2]); /* class bodies run inline: same flow scope */
     w->scope = saved_scope;
     add_binding(w, RL_BIND_CLASS, cname, NULL, name);
 }
@@ -1486,10 +1554,23 @@ static void visit_class(walker *w, TSNode n)
  * never in there after a reload), `not _done` / `_x is None` (the module's own
  * globals are re-initialised first), `not any(isinstance(f, _Tag) ...)` (a new
  * class), `hasattr(signal, "SIGUSR2")` (a platform check, not a guard). */
+/* n's source text, NUL-terminated in a buffer reused across calls: judging
+ * every `if` condition would otherwise copy each into the file's arena. */
+static const char *cond_text(walker *w, TSNode n)
+{
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (eb > w->len) eb = w->len;
+    if (sb > eb) sb = eb;
+    w->cond_text.len = 0;
+    rl_strbuf_addn(&w->cond_text, w->src + sb, eb - sb);
+    rl_strbuf_addc(&w->cond_text, 0);
+    return w->cond_text.data;
+}
+
 static bool is_idempotence_guard(walker *w, TSNode cond)
 {
     if (ts_node_is_null(cond)) return false;
-    const char *t = text_of(w, cond);
+    const char *t = cond_text(w, cond);
     if (strstr(t, "isinstance(")) return false;
     const char *notin = strstr(t, " not in ");
     if (notin) {
@@ -1511,7 +1592,7 @@ static bool is_idempotence_guard(walker *w, TSNode cond)
 /* `if __name__ == "__main__":` never runs on import or reload. */
 static bool is_main_check(walker *w, TSNode cond)
 {
-    const char *t = text_of(w, cond);
+    const char *t = cond_text(w, cond);
     return strstr(t, "__name__") && strstr(t, "__main__") && strstr(t, "==");
 }
 
@@ -1523,7 +1604,19 @@ static bool is_type_checking(walker *w, TSNode cond)
 
 static void visit_if(walker *w, TSNode n)
 {
-    TSNode cond = field(n, fld.condition);
+    /* condition, consequence and every alternative in one pass */
+    rl_ts_kid small[16];
+    uint32_t nk = rl_ts_kids(n, small, 16, false);
+    rl_ts_kid *k = small;
+    if (nk > 16) { /* a long elif chain */
+        k = rl_xmalloc(sizeof(rl_ts_kid) * nk);
+        rl_ts_kids(n, k, nk, false);
+    }
+    TSNode cond = {0}, consequence = {0};
+    for (uint32_t i = nk; i-- > 0;) {
+        if (k[i].field == fld.condition) cond = k[i].node;
+        if (k[i].field == fld.consequence) consequence = k[i].node;
+    }
     visit(w, cond);
     marker(w, RL_EV_BRANCH);
     marker(w, RL_EV_ARM);
@@ -1532,28 +1625,28 @@ static void visit_if(walker *w, TSNode n)
     bool constrained = push_constraint(w, cond);
     bool guard = is_idempotence_guard(w, cond) || is_main_check(w, cond);
     w->guard_depth += guard;
-    visit_conditional(w, field(n, fld.consequence));
+    visit_conditional(w, consequence);
     w->guard_depth -= guard;
     if (constrained) w->constraints.len--;
     w->type_checking = saved_tc;
     bool has_else = false;
-    node_vec alts = {0};
-    field_children(n, fld.alternative, &alts);
-    for (uint32_t i = 0; i < alts.len; i++) {
-        TSNode alt = alts.items[i];
+    for (uint32_t i = 0; i < nk; i++) {
+        if (k[i].field != fld.alternative) continue;
+        TSNode alt = k[i].node;
         marker(w, RL_EV_ARM);
         if (is(alt, sym.s_elif_clause)) {
-            TSNode econd = field(alt, fld.condition);
+            TSNode econd, econsequence;
+            two_fields(alt, fld.condition, &econd, fld.consequence, &econsequence);
             visit(w, econd);
             bool econstrained = push_constraint(w, econd);
-            visit_conditional(w, field(alt, fld.consequence));
+            visit_conditional(w, econsequence);
             if (econstrained) w->constraints.len--;
         } else {
             has_else = true;
             visit_conditional(w, field(alt, fld.body));
         }
     }
-    rl_vec_release(&alts);
+    if (k != small) free(k);
     if (!has_else) marker(w, RL_EV_ARM); /* the fall-through path */
     marker(w, RL_EV_END);
 }
@@ -1562,7 +1655,10 @@ static void visit_if(walker *w, TSNode n)
  * filtered by a comprehension's startswith() condition. */
 static void visit_for(walker *w, TSNode n)
 {
-    TSNode left = field(n, fld.left), right = field(n, fld.right);
+    const TSFieldId ids[4] = {fld.left, fld.right, fld.body, fld.alternative};
+    TSNode f[4];
+    fields_of(n, ids, f, 4);
+    TSNode left = f[0], right = f[1];
     visit(w, right);
     loop_ctx l = {0};
     TSNode var = left;
@@ -1604,19 +1700,22 @@ static void visit_for(walker *w, TSNode n)
     bind_target(w, left, RL_BIND_LOOP_VAR, NULL, 0);
     marker(w, RL_EV_LOOP);
     if (l.var) rl_vec_push(&w->loops, l);
-    visit_conditional(w, field(n, fld.body));
+    visit_conditional(w, f[2]);
     if (l.var) w->loops.len--;
     marker(w, RL_EV_END);
-    visit_conditional(w, field(n, fld.alternative));
+    visit_conditional(w, f[3]);
 }
 
 static void visit_while(walker *w, TSNode n)
 {
-    visit(w, field(n, fld.condition));
+    const TSFieldId ids[3] = {fld.condition, fld.body, fld.alternative};
+    TSNode f[3];
+    fields_of(n, ids, f, 3);
+    visit(w, f[0]);
     marker(w, RL_EV_LOOP);
-    visit_conditional(w, field(n, fld.body));
+    visit_conditional(w, f[1]);
     marker(w, RL_EV_END);
-    visit_conditional(w, field(n, fld.alternative));
+    visit_conditional(w, f[2]);
 }
 
 static void visit_try(walker *w, TSNode n)
@@ -1710,6 +1809,13 @@ static void visit_match(walker *w, TSNode n)
 static void visit_type_check(walker *w, TSNode n)
 {
     if (ts_node_named_child_count(n) != 2) return;
+    /* nearly every comparison has no `type(` in it: a byte scan says so */
+    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (eb > w->len || sb >= eb) return;
+    bool maybe = false;
+    for (const char *p = w->src + sb, *end = w->src + eb; p + 4 <= end && !maybe; p++)
+        maybe = p[0] == 't' && memcmp(p, "type", 4) == 0;
+    if (!maybe) return;
     TSNode l = named_child(n, 0), r = named_child(n, 1);
     const char *op = text_of(w, rl_ts_child(n, 1, false));
     if (strcmp(op, "is") != 0 && strcmp(op, "==") != 0 && strcmp(op, "!=") != 0 &&
@@ -2001,6 +2107,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
         in->times->model += (now_seconds() - t3) * 1e3;
     }
     rl_strbuf_release(&w.scratch);
+    rl_strbuf_release(&w.cond_text);
     rl_arena_release(&w.loads);
     rl_vec_release(&w.loops);
     rl_vec_release(&w.pending);
