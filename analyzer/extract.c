@@ -947,29 +947,30 @@ static bool may_be_sys_modules(const char *container)
     return strchr(container, '.') == NULL || strcmp(last_component(container), "modules") == 0;
 }
 
-/* The named children of a call's arguments, collected once per call. */
-typedef struct arglist {
+/* The named children of n in one pass (named_child(n, i) in a loop walks
+ * from the first child each time). */
+typedef struct named_list {
     uint32_t n;
-    rl_ts_kid *k; /* small, or the heap for long argument lists */
+    rl_ts_kid *k;
     rl_ts_kid small[12];
-} arglist;
+} named_list;
 
-static void arglist_init(arglist *a, TSNode args)
+static void named_list_init(named_list *l, TSNode n)
 {
-    a->k = a->small;
-    a->n = rl_ts_kids(args, a->small, 12, true);
-    if (a->n > 12) {
-        a->k = rl_xmalloc(sizeof(rl_ts_kid) * a->n);
-        rl_ts_kids(args, a->k, a->n, true);
+    l->k = l->small;
+    l->n = rl_ts_kids(n, l->small, 12, true);
+    if (l->n > 12) {
+        l->k = rl_xmalloc(sizeof(rl_ts_kid) * l->n);
+        rl_ts_kids(n, l->k, l->n, true);
     }
 }
 
-static void arglist_release(arglist *a)
+static void named_list_release(named_list *l)
 {
-    if (a->k != a->small) free(a->k);
+    if (l->k != l->small) free(l->k);
 }
 
-static TSNode nth_positional(const arglist *a, uint32_t n)
+static TSNode nth_positional(const named_list *a, uint32_t n)
 {
     uint32_t k = 0;
     for (uint32_t i = 0; i < a->n; i++) {
@@ -983,7 +984,7 @@ static TSNode nth_positional(const arglist *a, uint32_t n)
     return (TSNode){0};
 }
 
-static TSNode keyword_arg(walker *w, const arglist *a, const char *name)
+static TSNode keyword_arg(walker *w, const named_list *a, const char *name)
 {
     for (uint32_t i = 0; i < a->n; i++) {
         TSNode ch = a->k[i].node;
@@ -1015,7 +1016,7 @@ static void container_op(walker *w, TSNode at, const char *container, rl_contain
 /* mock.patch.dict(target, values=(), clear=False, **kw): the target may be the
  * string "sys.modules". Without clear and without values it only snapshots and
  * restores the dict, which removes and replaces nothing. */
-static void visit_patch_dict(walker *w, TSNode call, const arglist *args)
+static void visit_patch_dict(walker *w, TSNode call, const named_list *args)
 {
     TSNode target = nth_positional(args, 0);
     if (ts_node_is_null(target)) return;
@@ -1083,7 +1084,7 @@ static void visit_chained_call(walker *w, TSNode n, TSNode fn)
     }
 }
 
-static void call_facts_args(walker *w, TSNode n, const char *callee, const arglist *args);
+static void call_facts_args(walker *w, TSNode n, const char *callee, const named_list *args);
 static void visit(walker *w, TSNode n);
 static void visit_children(walker *w, TSNode n);
 
@@ -1104,7 +1105,7 @@ static bool may_name_namespace(const walker *w, TSNode fn)
 
 /* The facts of one call; *callee_out is the callee's dotted text when known.
  * args: the argument list's named children, or NULL (a generator argument). */
-static void call_facts(walker *w, TSNode n, TSNode fn, const arglist *args, const char **callee_out)
+static void call_facts(walker *w, TSNode n, TSNode fn, const named_list *args, const char **callee_out)
 {
     if (is(fn, sym.s_attribute) && may_name_namespace(w, fn) && is_namespace_dict(w, field(fn, fld.object)))
         add_dynamic_namespace(w, "update", n); /* globals().update(...), .setdefault, ... */
@@ -1132,9 +1133,9 @@ static void visit_call(walker *w, TSNode n)
         }
     }
     const char *callee = NULL;
-    arglist al;
+    named_list al;
     bool have_args = is(args, sym.s_argument_list);
-    if (have_args) arglist_init(&al, args);
+    if (have_args) named_list_init(&al, args);
     call_facts(w, n, fn, have_args ? &al : NULL, &callee);
     if (nk > 8) {
         visit_children(w, n);
@@ -1158,10 +1159,10 @@ static void visit_call(walker *w, TSNode n)
             visit(w, c);
         }
     }
-    if (have_args) arglist_release(&al);
+    if (have_args) named_list_release(&al);
 }
 
-static void call_facts_args(walker *w, TSNode n, const char *callee, const arglist *args)
+static void call_facts_args(walker *w, TSNode n, const char *callee, const named_list *args)
 {
     const char *method = last_component(callee);
     bool has_receiver = method != callee;
@@ -1429,29 +1430,6 @@ static void visit_delete(walker *w, TSNode n)
             add_binding(w, RL_BIND_DELETE, text_of(w, t), NULL, t);
         }
     }
-}
-
-/* The named children of n in one pass (named_child(n, i) in a loop walks
- * from the first child each time). */
-typedef struct named_list {
-    uint32_t n;
-    rl_ts_kid *k;
-    rl_ts_kid small[12];
-} named_list;
-
-static void named_list_init(named_list *l, TSNode n)
-{
-    l->k = l->small;
-    l->n = rl_ts_kids(n, l->small, 12, true);
-    if (l->n > 12) {
-        l->k = rl_xmalloc(sizeof(rl_ts_kid) * l->n);
-        rl_ts_kids(n, l->k, l->n, true);
-    }
-}
-
-static void named_list_release(named_list *l)
-{
-    if (l->k != l->small) free(l->k);
 }
 
 static void bind_parameters(walker *w, const named_list *params)
