@@ -623,6 +623,7 @@ static bool is_mutating_method(const char *m)
         "addHandler", "addFilter", "add_handler", "appendleft", "extendleft", "setLevel",
         "__setitem__", "add_route", "add_url_rule", "listen",
     };
+    if (!strchr("aeiurcsl_", m[0]) || !m[0]) return false; /* most method names: one test */
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(m, names[i]) == 0) return true;
     return false;

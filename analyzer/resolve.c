@@ -24,7 +24,7 @@ static uint64_t name_prefix(const char *name)
     uint64_t p = 0;
     int i = 0;
     for (; i < 8 && name[i]; i++) p = p << 8 | (uint8_t)name[i];
-    return p << (8 * (8 - i));
+    return i == 0 ? 0 : p << (8 * (8 - i)); /* a shift by 64 is undefined */
 }
 
 static int cmp_rec(const void *a, const void *b)
