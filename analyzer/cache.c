@@ -32,6 +32,7 @@
  * static assertions, and compare it in tests/unit/test_cache.c. */
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rl_version.h"
@@ -897,9 +899,10 @@ struct rl_cache {
     char *dir;
     mode_t file_mode;  /* 0666 minus the umask: entries are ordinary files */
     uint8_t build[16]; /* hash of the running executable */
+    time_t now;        /* when the cache was opened: every age is measured from it */
     atomic_bool no_store;
     atomic_flag warned;
-    _Atomic uint64_t hits, misses, rejected, stored, bytes_read, bytes_written;
+    _Atomic uint64_t hits, misses, rejected, stored, bytes_read, bytes_written, pruned;
 };
 
 static const char cachedir_tag[] =
@@ -1037,6 +1040,117 @@ static void hash_executable(uint8_t out[16])
     for (int i = 0; i < 8; i++) out[i] = (uint8_t)(a >> (8 * i)), out[8 + i] = (uint8_t)(b >> (8 * i));
 }
 
+/* ---- eviction ------------------------------------------------------------------------- */
+
+/* Every rebuilt or upgraded binary orphans all entries (the key holds its
+ * hash), and edited files orphan theirs: without eviction the folder only
+ * grows. Loads keep the entries in use young (rl_cache_load), so an entry
+ * whose mtime is ENTRY_MAX_AGE old has not been used for that long. */
+#define DAY (24 * 60 * 60)
+#define ENTRY_MAX_AGE (30 * DAY)
+/* Writing a temporary file takes milliseconds: one an hour old was left by a
+ * run that crashed or was killed between mkstemp and rename. */
+#define TEMP_MAX_AGE (60 * 60)
+/* Its mtime is the last sweep: one a day at most, whatever the runs. */
+#define STAMP "last-prune"
+
+static bool is_lower_hex(char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); }
+
+/* "<folder>/<32 hex digits>" starting with the folder's 2 digits (entry_paths). */
+static bool is_entry_name(const char *name, const char *folder)
+{
+    if (name[0] != folder[0] || name[1] != folder[1]) return false;
+    for (int i = 0; i < 32; i++)
+        if (!is_lower_hex(name[i])) return false;
+    return name[32] == '\0';
+}
+
+/* ".tmp-XXXXXX" as mkstemp fills it (letters and digits; write_atomically). */
+static bool is_temp_name(const char *name)
+{
+    if (strncmp(name, ".tmp-", 5) != 0) return false;
+    for (int i = 5; i < 11; i++) {
+        char ch = name[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
+            return false;
+    }
+    return name[11] == '\0';
+}
+
+/* Unlinks name in the folder dfd if it is a regular file (a symlink is not
+ * followed, nor removed) older than max_age. */
+static bool remove_if_older(const rl_cache *c, int dfd, const char *name, time_t max_age)
+{
+    struct stat st;
+    return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+           c->now - st.st_mtime > max_age && unlinkat(dfd, name, 0) == 0;
+}
+
+/* Removes the entries of one subfolder (fd, closed here) unused for
+ * ENTRY_MAX_AGE and its stale temporary files; returns how many entries. */
+static uint64_t sweep_folder(rl_cache *c, int fd, const char *folder, bool *removed_any)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return 0;
+    }
+    uint64_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        bool entry = is_entry_name(e->d_name, folder);
+        if (!entry && !is_temp_name(e->d_name)) continue; /* not ours */
+        if (!remove_if_older(c, dirfd(d), e->d_name, entry ? ENTRY_MAX_AGE : TEMP_MAX_AGE))
+            continue;
+        n += entry;
+        *removed_any = true;
+    }
+    closedir(d);
+    return n;
+}
+
+/* The daily sweep: what nothing used for a month, temporary files of crashed
+ * runs. Runs before the workers start, so it races only other processes, and
+ * harmlessly: an entry they store or load meanwhile may go, which costs one
+ * rebuild; a store that finds its subfolder removed makes it again
+ * (rl_cache_store). Never fails the run and never warns: errors leave files. */
+static void prune(rl_cache *c)
+{
+    /* what most runs pay: one lstat. A stamp in the future (another
+       machine's clock) counts as fresh, up to a day. */
+    rl_strbuf path = {0};
+    rl_strbuf_addf(&path, "%s/" STAMP, c->dir);
+    struct stat st;
+    bool fresh = lstat(path.data, &st) == 0 && st.st_mtime > c->now - DAY &&
+                 st.st_mtime < c->now + DAY;
+    rl_strbuf_release(&path);
+    int root = fresh ? -1 : open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) return;
+    /* the stamp first, so that concurrent runs do not all sweep; none that
+       cannot be written (a read-only folder): then nothing could be removed */
+    int fd = openat(root, STAMP, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, c->file_mode);
+    bool stamped = fd >= 0 && futimens(fd, NULL) == 0;
+    if (fd >= 0) close(fd);
+    DIR *d = stamped ? fdopendir(root) : NULL;
+    if (!d) {
+        close(root);
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *name = e->d_name;
+        if (is_temp_name(name)) { /* of CACHEDIR.TAG */
+            remove_if_older(c, dirfd(d), name, TEMP_MAX_AGE);
+            continue;
+        }
+        if (!is_lower_hex(name[0]) || !is_lower_hex(name[1]) || name[2] != '\0') continue;
+        int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) continue;
+        bool removed_any = false;
+        atomic_fetch_add(&c->pruned, sweep_folder(c, sub, name, &removed_any));
+        if (removed_any) unlinkat(dirfd(d), name, AT_REMOVEDIR); /* if now empty */
+    }
+    closedir(d);
+}
+
 rl_cache *rl_cache_open(const char *dir)
 {
     char *path = dir ? rl_xstrdup(dir) : rl_cache_default_dir();
@@ -1059,6 +1173,7 @@ rl_cache *rl_cache_open(const char *dir)
     mode_t mask = umask(0); /* before any worker starts: umask() is process-wide */
     umask(mask);
     c->file_mode = 0666 & ~mask;
+    c->now = time(NULL);
     atomic_init(&c->no_store, false);
     atomic_flag_clear(&c->warned);
     hash_executable(c->build);
@@ -1072,6 +1187,9 @@ rl_cache *rl_cache_open(const char *dir)
             warn_once(c, "CACHEDIR.TAG", errno);
     }
     rl_strbuf_release(&tag);
+    /* at open, before any worker, rather than at close: --stats, printed
+       before rl_cache_close, counts what it removed */
+    prune(c);
     return c;
 }
 
@@ -1092,6 +1210,7 @@ void rl_cache_stats_get(const rl_cache *c, rl_cache_stats *out)
     out->stored = atomic_load(&c->stored);
     out->bytes_read = atomic_load(&c->bytes_read);
     out->bytes_written = atomic_load(&c->bytes_written);
+    out->pruned = atomic_load(&c->pruned);
 }
 
 void rl_cache_key_make(const rl_cache *c, const rl_extract_input *in, rl_cache_key *key)
@@ -1144,17 +1263,17 @@ static void entry_paths(const rl_cache *c, const rl_cache_key *key, char **folde
 }
 
 /* Reads the whole regular file at path (heap, the caller frees) if its size
- * could be an entry; NULL otherwise. */
-static uint8_t *read_entry(const char *path, size_t *len, bool *found)
+ * could be an entry; NULL otherwise. The file stays open in *fd (-1: there
+ * is none; the caller closes it), its mtime in *mtime. */
+static uint8_t *read_entry(const char *path, size_t *len, int *fd_out, time_t *mtime)
 {
-    *found = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = *fd_out = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
-    *found = true;
     struct stat st;
     uint8_t *buf = NULL;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)HDR_SIZE &&
         (uint64_t)st.st_size <= MAX_ENTRY_SIZE) {
+        *mtime = st.st_mtime;
         size_t size = (size_t)st.st_size, done = 0;
         buf = rl_xmalloc(size);
         while (done < size) {
@@ -1169,7 +1288,6 @@ static uint8_t *read_entry(const char *path, size_t *len, bool *found)
         }
         *len = size;
     }
-    close(fd);
     return buf;
 }
 
@@ -1178,8 +1296,9 @@ bool rl_cache_load(rl_cache *c, const rl_cache_key *key, rl_file_facts *facts)
     char *folder, *file;
     entry_paths(c, key, &folder, &file);
     size_t len = 0;
-    bool found;
-    uint8_t *buf = read_entry(file, &len, &found);
+    int fd;
+    time_t mtime = 0;
+    uint8_t *buf = read_entry(file, &len, &fd, &mtime);
     free(folder);
     free(file);
     bool ok = buf && rl_cache_decode(buf, len, key, facts) == 0;
@@ -1187,10 +1306,14 @@ bool rl_cache_load(rl_cache *c, const rl_cache_key *key, rl_file_facts *facts)
     if (ok) {
         atomic_fetch_add(&c->hits, 1);
         atomic_fetch_add(&c->bytes_read, len);
+        /* an entry in use stays young, so the sweep (prune) keeps it; a day's
+           slack leaves a warm run without an extra system call */
+        if (c->now - mtime > DAY) futimens(fd, NULL); /* a read-only folder: no matter */
     } else {
         atomic_fetch_add(&c->misses, 1);
-        if (found) atomic_fetch_add(&c->rejected, 1); /* the store replaces it */
+        if (fd >= 0) atomic_fetch_add(&c->rejected, 1); /* the store replaces it */
     }
+    if (fd >= 0) close(fd);
     return ok;
 }
 

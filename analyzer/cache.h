@@ -16,6 +16,15 @@
  * corrupt, truncated or foreign entry is rejected by validation and rebuilt.
  * An unusable cache folder costs speed only: one warning per run.
  *
+ * Eviction: a rebuilt binary orphans every entry, an edited file its own.
+ * A load refreshes the mtime of an entry older than a day (futimens), so an
+ * entry's mtime tells when it was last used, to a day. At most once a day
+ * (the mtime of <dir>/last-prune, touched first), rl_cache_open sweeps the
+ * subfolders: entries unused for 30 days go, and temporary files an hour old
+ * (left by a run killed before its rename). Only regular files named like an
+ * entry or a temporary file are removed, symlinks are never followed, a
+ * subfolder left empty goes; errors are silent and never fail the run.
+ *
  * Thread safety: one rl_cache is shared by every worker; rl_cache_key,
  * rl_cache_load and rl_cache_store may run concurrently. */
 #ifndef RL_CACHE_H
@@ -45,6 +54,7 @@ typedef struct rl_cache_stats {
     uint64_t stored;        /* entries written */
     uint64_t bytes_read;    /* bytes of the entries loaded */
     uint64_t bytes_written; /* bytes of the entries stored */
+    uint64_t pruned;        /* entries removed by the sweep, unused for 30 days */
 } rl_cache_stats;
 
 /* The cache folder to use when no --cache-dir or configuration names one:
@@ -54,10 +64,11 @@ typedef struct rl_cache_stats {
 char *rl_cache_default_dir(void);
 
 /* Opens the cache in dir (NULL: rl_cache_default_dir()), creating the folder
- * and its CACHEDIR.TAG when missing. Returns NULL after one warning on stderr
- * when the folder cannot be created or read; a folder that exists but cannot
- * be written is still read (the warning comes at the first failed write).
- * Free with rl_cache_close(). */
+ * and its CACHEDIR.TAG when missing, and sweeps it when the last sweep is a
+ * day old (see Eviction above; before any worker starts). Returns NULL after
+ * one warning on stderr when the folder cannot be created or read; a folder
+ * that exists but cannot be written is still read (the warning comes at the
+ * first failed write). Free with rl_cache_close(). */
 rl_cache *rl_cache_open(const char *dir);
 
 /* Frees the cache object (the folder is left as it is). NULL is fine. */
@@ -70,7 +81,8 @@ const char *rl_cache_dir(const rl_cache *c);
 void rl_cache_key_make(const rl_cache *c, const rl_extract_input *in, rl_cache_key *key);
 
 /* Fills facts, which must be zeroed, from the entry for key. Returns false on
- * a miss or an invalid entry (facts are left zeroed); counts either way. */
+ * a miss or an invalid entry (facts are left zeroed); counts either way. A
+ * loaded entry older than a day gets a fresh mtime. */
 bool rl_cache_load(rl_cache *c, const rl_cache_key *key, rl_file_facts *facts);
 
 /* Writes facts as the entry for key, replacing any entry there. A failure

@@ -213,7 +213,7 @@ static const char *text_of(walker *w, TSNode n)
     return rl_arena_strndup(A(w), w->src + sb, eb - sb);
 }
 
-static bool is(TSNode n, TSSymbol s) { return !ts_node_is_null(n) && ts_node_symbol(n) == s; }
+static bool is(TSNode n, TSSymbol s) { return n.id && rl_ts_symbol(n) == s; }
 
 static TSNode field(TSNode n, TSFieldId id) { return rl_ts_field(n, id); }
 
@@ -308,8 +308,8 @@ static const char *plain_chain(const walker *w, TSNode n, uint32_t *len)
 /* Appends `a.b.c` for identifier / attribute chains of identifiers; false otherwise. */
 static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 {
-    if (depth > 64) return false;
-    TSSymbol s = ts_node_symbol(n);
+    if (depth > 64 || ts_node_is_null(n)) return false;
+    TSSymbol s = rl_ts_symbol(n);
     if (s == sym.s_identifier) {
         uint32_t sbyte = ts_node_start_byte(n), ebyte = ts_node_end_byte(n);
         if (ebyte > w->len || sbyte > ebyte) return false;
@@ -343,7 +343,7 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 static const char *dotted(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return NULL;
-    TSSymbol s = ts_node_symbol(n);
+    TSSymbol s = rl_ts_symbol(n);
     if (s == sym.s_identifier) return text_of(w, n); /* the common case */
     uint32_t plain_len;
     const char *plain = s == sym.s_attribute ? plain_chain(w, n, &plain_len) : NULL;
@@ -416,7 +416,7 @@ static const char *string_value(walker *w, TSNode n)
     const char *value = "";
     for (uint32_t i = 0; i < c; i++) {
         TSNode ch = named_child(n, i);
-        TSSymbol s = ts_node_symbol(ch);
+        TSSymbol s = rl_ts_symbol(ch);
         if (s == sym.s_string_content) {
             if (ts_node_named_child_count(ch) > 0) return NULL; /* escapes */
             value = text_of(w, ch);
@@ -579,7 +579,7 @@ static bool may_name_namespace(const walker *w, TSNode fn);
 static bool is_namespace_dict(walker *w, TSNode n)
 {
     if (ts_node_is_null(n)) return false;
-    TSSymbol s = ts_node_symbol(n);
+    TSSymbol s = rl_ts_symbol(n);
     if ((s != sym.s_call && s != sym.s_attribute) || !may_name_namespace(w, n)) return false;
     if (s == sym.s_call) {
         TSNode fn, args;
@@ -739,7 +739,7 @@ static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *ou
                            uint32_t depth)
 {
     if (depth > 16 || ts_node_is_null(cond)) return false;
-    TSSymbol s = ts_node_symbol(cond);
+    TSSymbol s = rl_ts_symbol(cond);
     if (s == sym.s_parenthesized_expression && ts_node_named_child_count(cond) == 1)
         return condition_keys(w, named_child(cond, 0), var, out, depth + 1);
     if (s == sym.s_boolean_operator) {
@@ -976,7 +976,7 @@ static TSNode nth_positional(const named_list *a, uint32_t n)
     uint32_t k = 0;
     for (uint32_t i = 0; i < a->n; i++) {
         TSNode ch = a->k[i].node;
-        TSSymbol s = ts_node_symbol(ch);
+        TSSymbol s = rl_ts_symbol(ch);
         if (s == sym.s_keyword_argument || s == sym.s_comment || s == sym.s_list_splat_pattern ||
             s == sym.s_dictionary_splat_pattern)
             continue;
@@ -1313,7 +1313,7 @@ static void visit_conditional(walker *w, TSNode n)
 static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *value, uint32_t depth)
 {
     if (ts_node_is_null(t) || depth > 32) return;
-    TSSymbol s = ts_node_symbol(t);
+    TSSymbol s = rl_ts_symbol(t);
     if (s == sym.s_identifier) {
         add_binding(w, kind, text_of(w, t), value, t);
     } else if (s == sym.s_pattern_list || s == sym.s_tuple_pattern || s == sym.s_list_pattern ||
@@ -1336,7 +1336,7 @@ static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
 {
     *value = NULL;
     if (ts_node_is_null(v)) return RL_BIND_OTHER;
-    TSSymbol s = ts_node_symbol(v);
+    TSSymbol s = rl_ts_symbol(v);
     if (s == sym.s_identifier || s == sym.s_attribute) {
         *value = dotted(w, v);
         return *value ? RL_BIND_ALIAS : RL_BIND_OTHER;
@@ -1437,7 +1437,7 @@ static void bind_parameters(walker *w, const named_list *params)
 {
     for (uint32_t i = 0; i < params->n; i++) {
         TSNode p = params->k[i].node;
-        TSSymbol s = ts_node_symbol(p);
+        TSSymbol s = rl_ts_symbol(p);
         TSNode name = p;
         if (s == sym.s_default_parameter || s == sym.s_typed_default_parameter)
             name = field(p, fld.name);
@@ -1889,7 +1889,7 @@ static void visit(walker *w, TSNode n)
         return;
     }
     w->depth++;
-    TSSymbol s = ts_node_symbol(n);
+    TSSymbol s = rl_ts_symbol(n);
     if (s == sym.s_comment) visit_comment(w, n);
     else if (s == sym.s_import_statement) visit_import(w, n);
     else if (s == sym.s_import_from_statement) visit_import_from(w, n);

@@ -345,10 +345,11 @@ static void print_stats(const rl_project *p, const file_result *results, const d
     rl_cache_stats cs;
     rl_cache_stats_get(cache, &cs);
     fprintf(stderr, "  %-14s %llu hits, %llu misses (%llu invalid entries), %llu bytes read, "
-                    "%llu bytes written (%s)\n",
+                    "%llu bytes written, %llu old entries removed (%s)\n",
             "cache", (unsigned long long)cs.hits, (unsigned long long)cs.misses,
             (unsigned long long)cs.rejected, (unsigned long long)cs.bytes_read,
-            (unsigned long long)cs.bytes_written, rl_cache_dir(cache));
+            (unsigned long long)cs.bytes_written, (unsigned long long)cs.pruned,
+            rl_cache_dir(cache));
 }
 
 /* Discovery; --dump-model PATH is analyzed along with the PATH arguments, so

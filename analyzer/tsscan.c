@@ -202,3 +202,10 @@ TSNode rl_ts_field(TSNode n, TSFieldId field)
     kids_ctx k = {.stop_index = UINT32_MAX, .stop_field = field};
     return field && kids_start(&k, n) ? k.found.node : (TSNode){0};
 }
+
+TSSymbol rl_ts_symbol(TSNode n)
+{
+    TSSymbol s = (TSSymbol)n.context[3]; /* the alias, if any */
+    if (!s) s = ts_subtree_symbol(*(const Subtree *)n.id);
+    return s == ts_builtin_sym_error ? s : n.tree->language->public_symbol_map[s];
+}

@@ -49,4 +49,8 @@ TSNode rl_ts_child(TSNode n, uint32_t index, bool named_only);
  * not, as a cursor does not (tests/unit/test_tsscan.c counts the cases). */
 TSNode rl_ts_field(TSNode n, TSFieldId field);
 
+/* ts_node_symbol of a non-null node, without its two calls into the library:
+ * the walk asks for node kinds more than for anything else. */
+TSSymbol rl_ts_symbol(TSNode n);
+
 #endif

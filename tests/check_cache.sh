@@ -9,8 +9,11 @@
 # after one file was edited and one after a folder became a package (only
 # those files missed). Then damages every entry (truncated to half, a byte
 # flipped, garbage, another version, empty) and requires the same report, no
-# crash, the same exit code, every entry rejected and rebuilt. An unusable
-# cache folder must cost one warning and nothing else. The default location
+# crash, the same exit code, every entry rejected and rebuilt. Eviction:
+# entries back-dated 40 days go at the daily sweep (and are rebuilt, same
+# report), a stale temporary file goes, a foreign file stays, loads refresh
+# entries, the stamp allows one sweep a day. An unusable cache folder must
+# cost one warning and nothing else. The default location
 # ($XDG_CACHE_HOME/reloadlint, else ~/.cache/reloadlint) gets a CACHEDIR.TAG,
 # and the analyzed tree is left untouched. Prints one line per check, then
 # `N passed, N failed`; exits 1 on any failure.
@@ -60,6 +63,11 @@ run() {
 cache_counts() {
     sed -n 's/^  cache  *\([0-9]*\) hits, \([0-9]*\) misses (\([0-9]*\) invalid entries).*/\1 \2 \3/p' \
         "$tmp/$1.err"
+}
+
+# The number of entries the sweep removed, from the --stats cache line.
+pruned_count() {
+    sed -n 's/^  cache .* \([0-9]*\) old entries removed (.*/\1/p' "$tmp/$1.err"
 }
 
 # same REF NAME: NAME's report and exit code equal REF's; prints why not.
@@ -214,6 +222,41 @@ if [ -z "$extra" ]; then
 else
     fail "copied tree: files appeared in the analyzed tree: $(echo "$extra" | head -3 | tr '\n' ' ')"
 fi
+
+# ---- eviction: entries unused for 30 days, stale temporary files, once a day ----
+evict="$tmp/cache-evict"
+run evict.ref "$root" fixtures --no-cache
+run evict.cold "$root" fixtures --cache-dir "$evict"
+check "eviction: cold cache" evict.ref evict.cold 'm > 0 && i == 0'
+n=$(entries "$evict" | wc -l)
+sub=$(dirname "$(entries "$evict" | head -n 1)")
+entries "$evict" | xargs touch -d '40 days ago'
+touch -d '2 days ago' "$evict/last-prune"
+touch -d '2 hours ago' "$sub/.tmp-Ab3xY9"   # left by a killed run
+touch -d '10 minutes ago' "$sub/.tmp-Cd4zW0" # a concurrent run's write
+touch -d '40 days ago' "$sub/notes.txt"
+run evict.swept "$root" fixtures --cache-dir "$evict"
+check "eviction: every entry 40 days old, removed and rebuilt" evict.ref evict.swept "m == $n && i == 0"
+got=$(pruned_count evict.swept)
+if [ "$got" = "$n" ] && [ ! -e "$sub/.tmp-Ab3xY9" ] && [ -e "$sub/.tmp-Cd4zW0" ] &&
+    [ -e "$sub/notes.txt" ] && [ -z "$(find "$evict/last-prune" -mmin +60)" ]; then
+    pass "eviction: $n old entries and the stale temporary file removed, the rest kept, stamp renewed"
+else
+    fail "eviction: ${got:-no} entries removed of $n; left in $sub: $(ls -A "$sub" | tr '\n' ' ')"
+fi
+# within the day: no sweep; the loads refresh the entries, so the next one keeps them
+rm -f "$sub/notes.txt" "$sub/.tmp-Cd4zW0"
+entries "$evict" | xargs touch -d '40 days ago'
+run evict.day "$root" fixtures --cache-dir "$evict"
+check "eviction: the same day, no second sweep: every file a hit" evict.ref evict.day 'm == 0'
+if [ "$(pruned_count evict.day)" = 0 ] && [ -z "$(find "$evict" -mindepth 2 -type f -mtime +0)" ]; then
+    pass "eviction: loaded entries refreshed"
+else
+    fail "eviction: $(pruned_count evict.day) removed, $(find "$evict" -mindepth 2 -type f -mtime +0 | wc -l) old entries after loading them"
+fi
+touch -d '2 days ago' "$evict/last-prune"
+run evict.next "$root" fixtures --cache-dir "$evict"
+check "eviction: the next day, refreshed entries kept: every file a hit" evict.ref evict.next 'm == 0'
 
 # ---- the default location --------------------------------------------------------
 run default.ref "$root" fixtures/RL201 --no-cache

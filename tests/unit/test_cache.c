@@ -3,9 +3,10 @@
  * of corrupt, truncated and foreign entries (every byte flipped, every
  * length), the structural checks behind the checksum (resealed mutations:
  * whatever is accepted must survive the model and every rule), the folder
- * (CACHEDIR.TAG, hits, rebuilt entries, unusable folders: one warning), the
- * default location and the `cache-dir` configuration key. Run under ASan and
- * UBSan in the asan build. */
+ * (CACHEDIR.TAG, hits, rebuilt entries, unusable folders: one warning),
+ * eviction (the daily sweep of old entries and stale temporary files, nothing
+ * foreign touched, loads refreshing entries), the default location and the
+ * `cache-dir` configuration key. Run under ASan and UBSan in the asan build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -819,6 +821,248 @@ static void test_folder_unwritable(void **state)
     free(tmp);
 }
 
+/* ---- eviction ---------------------------------------------------------------------------- */
+
+#define DAYS (24 * 60 * 60)
+
+/* Heap "<dir>/<rel>". */
+static char *path_in(const char *dir, const char *rel)
+{
+    rl_strbuf sb = {0};
+    rl_strbuf_addf(&sb, "%s/%s", dir, rel);
+    return rl_strbuf_detach(&sb);
+}
+
+/* The mtime (and atime) of path, not following a symlink, set seconds ago. */
+static void backdate(const char *path, time_t seconds)
+{
+    struct timespec ts[2] = {{.tv_sec = time(NULL) - seconds}, {.tv_sec = time(NULL) - seconds}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Seconds since path's mtime. */
+static time_t age(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    return time(NULL) - st.st_mtime;
+}
+
+static void make_file(const char *path, time_t seconds_old)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("not an entry\n", fp);
+    fclose(fp);
+    backdate(path, seconds_old);
+}
+
+static uint64_t pruned(const rl_cache *c)
+{
+    rl_cache_stats s;
+    rl_cache_stats_get(c, &s);
+    return s.pruned;
+}
+
+/* A key of the subfolder `folder` (its first byte); the rest tells keys apart. */
+static rl_cache_key key_in(uint8_t folder, uint8_t n)
+{
+    rl_cache_key k = {{folder, n, 0x5a}};
+    return k;
+}
+
+/* The daily sweep in rl_cache_open: entries unused for 30 days and temporary
+ * files an hour old go, a subfolder left empty goes; young entries, entries a
+ * load refreshed, and whatever is not named like ours (or is a symlink, a
+ * folder, outside the cache) stay; the stamp allows one sweep a day. */
+static void test_eviction(void **state)
+{
+    (void)state;
+    char *tmp = temp_dir(), *outside = temp_dir();
+    rl_cache *c = rl_cache_open(tmp); /* no stamp yet: an empty sweep, the stamp */
+    assert_non_null(c);
+    char *stamp = path_in(tmp, "last-prune");
+    assert_true(exists(stamp));
+    assert_true(age(stamp) < 60);
+    assert_int_equal(pruned(c), 0);
+
+    rl_file_facts f;
+    extract(&f, "import a\n", "m", false, false);
+    rl_cache_key old = key_in(0xab, 1), young = key_in(0xab, 2), used = key_in(0xab, 3),
+                 lone = key_in(0xcd, 1), later = key_in(0xab, 4);
+    rl_cache_store(c, &old, &f);
+    rl_cache_store(c, &young, &f);
+    rl_cache_store(c, &used, &f);
+    rl_cache_store(c, &lone, &f);
+    rl_cache_close(c);
+    char *old_file = entry_file(tmp, &old), *young_file = entry_file(tmp, &young),
+         *used_file = entry_file(tmp, &used), *lone_file = entry_file(tmp, &lone),
+         *later_file = entry_file(tmp, &later);
+    backdate(old_file, 40 * DAYS);
+    backdate(used_file, 40 * DAYS);
+    backdate(lone_file, 40 * DAYS);
+    backdate(young_file, 2 * 60 * 60);
+
+    /* temporary files: stale ones go (in a subfolder and beside CACHEDIR.TAG) */
+    const char *stale_temps[] = {"ab/.tmp-Ab3xY9", ".tmp-Zz9zz0"};
+    for (size_t i = 0; i < 2; i++) {
+        char *p = path_in(tmp, stale_temps[i]);
+        make_file(p, 2 * 60 * 60);
+        free(p);
+    }
+    /* what is not ours, or too young, stays, however old */
+    const char *kept[] = {
+        "ab/.tmp-Qq1111",                       /* a temporary file 10 minutes old */
+        "ab/.tmp-abc",                          /* not mkstemp's name */
+        "ab/.tmp-abc-de",                       /* nor this */
+        "ab/.tmp-Abcdef7",                      /* nor this */
+        "ab/notes.txt",                         /* a foreign file */
+        "ab/ABABABABABABABABABABABABABABABAB", /* upper case: not our name */
+        "ab/ab0102030405060708090a0b0c0d0e0f0", /* 33 digits */
+        "ab/cd0102030405060708090a0b0c0d0e0f",  /* another folder's name */
+        "ab0102030405060708090a0b0c0d0e0f",     /* an entry name beside the subfolders */
+        "zz",                                   /* not a subfolder name */
+        "CACHEDIR.TAG",
+    };
+    size_t nkept = sizeof kept / sizeof *kept;
+    for (size_t i = 0; i < nkept; i++) {
+        char *p = path_in(tmp, kept[i]);
+        if (strcmp(kept[i], "CACHEDIR.TAG") != 0) make_file(p, 40 * DAYS);
+        backdate(p, strcmp(kept[i], "ab/.tmp-Qq1111") == 0 ? 10 * 60 : 40 * DAYS);
+        free(p);
+    }
+    /* a folder and a symlink named like entries, a symlinked subfolder: the
+       files they lead to (outside the cache) and they themselves stay */
+    char *victim = path_in(outside, "victim"), *outside_entry = path_in(outside, "ef0102030405060708090a0b0c0d0e0f");
+    make_file(victim, 40 * DAYS);
+    make_file(outside_entry, 40 * DAYS);
+    char *dir_entry = path_in(tmp, "ab/ab1112131415161718191a1b1c1d1e1f"),
+         *link_entry = path_in(tmp, "ab/ab2122232425262728292a2b2c2d2e2f"),
+         *link_folder = path_in(tmp, "ef");
+    assert_int_equal(mkdir(dir_entry, 0777), 0);
+    backdate(dir_entry, 40 * DAYS);
+    assert_int_equal(symlink(victim, link_entry), 0);
+    backdate(link_entry, 40 * DAYS);
+    assert_int_equal(symlink(outside, link_folder), 0);
+    backdate(link_folder, 40 * DAYS);
+
+    /* within a day of the last sweep: none; a load refreshes an old entry, not
+       one used within the day */
+    c = rl_cache_open(tmp);
+    assert_int_equal(pruned(c), 0);
+    assert_true(exists(old_file));
+    rl_file_facts g = {0};
+    assert_true(rl_cache_load(c, &used, &g));
+    rl_file_facts_release(&g);
+    assert_true(age(used_file) < 60);
+    assert_true(rl_cache_load(c, &young, &g));
+    rl_file_facts_release(&g);
+    assert_true(age(young_file) >= 2 * 60 * 60 - 60);
+    rl_cache_close(c);
+
+    /* a day later: the sweep */
+    backdate(stamp, 25 * 60 * 60);
+    c = rl_cache_open(tmp);
+    assert_int_equal(pruned(c), 2);
+    assert_true(age(stamp) < 60);
+    assert_false(exists(old_file));
+    assert_false(exists(lone_file));
+    char *lone_folder = path_in(tmp, "cd");
+    assert_false(exists(lone_folder)); /* left empty: removed */
+    assert_true(exists(young_file));
+    assert_true(exists(used_file));
+    for (size_t i = 0; i < 2; i++) {
+        char *p = path_in(tmp, stale_temps[i]);
+        assert_false(exists(p));
+        free(p);
+    }
+    for (size_t i = 0; i < nkept; i++) {
+        char *p = path_in(tmp, kept[i]);
+        if (!exists(p)) fail_msg("%s was removed", kept[i]);
+        free(p);
+    }
+    assert_true(exists(victim));
+    assert_true(exists(outside_entry));
+    assert_true(exists(dir_entry));
+    assert_true(exists(link_entry));
+    assert_true(exists(link_folder));
+    assert_true(rl_cache_load(c, &used, &g)); /* still a valid entry */
+    rl_file_facts_release(&g);
+    rl_cache_store(c, &later, &f);
+    rl_cache_close(c);
+
+    /* an entry old right after the sweep waits for the next day's */
+    backdate(later_file, 40 * DAYS);
+    c = rl_cache_open(tmp);
+    assert_int_equal(pruned(c), 0);
+    assert_true(exists(later_file));
+    rl_cache_close(c);
+    /* no stamp: a sweep */
+    assert_int_equal(unlink(stamp), 0);
+    c = rl_cache_open(tmp);
+    assert_int_equal(pruned(c), 1);
+    assert_false(exists(later_file));
+    assert_true(exists(used_file));
+    assert_true(exists(stamp));
+    rl_cache_close(c);
+
+    rl_file_facts_release(&f);
+    char *files[] = {stamp,      old_file,  young_file, used_file,     lone_file, later_file,
+                     victim,     dir_entry, link_entry, outside_entry, link_folder, lone_folder};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) free(files[i]);
+    remove_tree(tmp);
+    remove_tree(outside);
+    free(tmp);
+    free(outside);
+}
+
+/* A read-only cache folder: no sweep (no stamp can be written) and no
+ * warning from it; entries are still loaded. */
+static void test_eviction_read_only(void **state)
+{
+    (void)state;
+    if (geteuid() == 0) return; /* root writes anywhere: chmod proves nothing then */
+    char *tmp = temp_dir();
+    rl_cache *c = rl_cache_open(tmp);
+    rl_file_facts f;
+    extract(&f, "import a\n", "m", false, false);
+    rl_cache_key k = key_in(0x12, 1);
+    rl_cache_store(c, &k, &f);
+    rl_cache_close(c);
+    char *file = entry_file(tmp, &k), *stamp = path_in(tmp, "last-prune");
+    backdate(file, 40 * DAYS);
+    assert_int_equal(unlink(stamp), 0);
+    char *sub = path_in(tmp, "12");
+    assert_int_equal(chmod(sub, 0555), 0);
+    assert_int_equal(chmod(tmp, 0555), 0);
+    capture_begin();
+    c = rl_cache_open(tmp);
+    rl_file_facts g = {0};
+    bool hit = rl_cache_load(c, &k, &g);
+    uint64_t n = pruned(c);
+    rl_cache_close(c);
+    char *err = capture_end();
+    assert_string_equal(err, "");
+    assert_true(hit);
+    assert_int_equal(n, 0);
+    assert_true(exists(file));
+    assert_false(exists(stamp));
+    rl_file_facts_release(&g);
+    rl_file_facts_release(&f);
+    free(err);
+    free(file);
+    free(stamp);
+    free(sub);
+    remove_tree(tmp);
+    free(tmp);
+}
+
 static void restore_env(const char *name, char *saved)
 {
     if (saved) {
@@ -932,6 +1176,8 @@ int main(void)
         cmocka_unit_test(test_folder_store_load),
         cmocka_unit_test(test_folder_uncreatable),
         cmocka_unit_test(test_folder_unwritable),
+        cmocka_unit_test(test_eviction),
+        cmocka_unit_test(test_eviction_read_only),
         cmocka_unit_test(test_default_dir),
         cmocka_unit_test(test_config_cache_dir),
     };
