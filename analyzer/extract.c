@@ -574,7 +574,20 @@ static void keep_pending_loads(walker *w)
 
 /* An expression that is the module's own namespace dict: globals(), vars(),
  * X[...].__dict__ (sys.modules[__name__].__dict__), vars(X[...]). */
-static bool may_name_namespace(const walker *w, TSNode fn);
+/* Whether fn's text may hold a namespace dict (globals(), vars(), __dict__):
+ * a byte scan spares the tree lookups on nearly every method call. */
+static bool may_name_namespace(const walker *w, TSNode fn)
+{
+    uint32_t sb = ts_node_start_byte(fn), eb = ts_node_end_byte(fn);
+    if (eb > w->len || sb >= eb) return false;
+    const char *p = w->src + sb, *end = w->src + eb;
+    for (; p + 4 <= end; p++)
+        if ((p[0] == 'g' && end - p >= 7 && memcmp(p, "globals", 7) == 0) ||
+            (p[0] == 'v' && memcmp(p, "vars", 4) == 0) ||
+            (p[0] == '_' && end - p >= 8 && memcmp(p, "__dict__", 8) == 0))
+            return true;
+    return false;
+}
 
 static bool is_namespace_dict(walker *w, TSNode n)
 {
@@ -1089,21 +1102,6 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
 static void visit(walker *w, TSNode n);
 static void visit_children(walker *w, TSNode n);
 
-/* Whether fn's text may hold a namespace dict (globals(), vars(), __dict__):
- * a byte scan spares the tree lookups on nearly every method call. */
-static bool may_name_namespace(const walker *w, TSNode fn)
-{
-    uint32_t sb = ts_node_start_byte(fn), eb = ts_node_end_byte(fn);
-    if (eb > w->len || sb >= eb) return false;
-    const char *p = w->src + sb, *end = w->src + eb;
-    for (; p + 4 <= end; p++)
-        if ((p[0] == 'g' && end - p >= 7 && memcmp(p, "globals", 7) == 0) ||
-            (p[0] == 'v' && memcmp(p, "vars", 4) == 0) ||
-            (p[0] == '_' && end - p >= 8 && memcmp(p, "__dict__", 8) == 0))
-            return true;
-    return false;
-}
-
 /* The facts of one call; *callee_out is the callee's dotted text when known.
  * args: the argument list's named children, or NULL (a generator argument). */
 static void call_facts(walker *w, TSNode n, TSNode fn, const named_list *args, const char **callee_out)
@@ -1283,8 +1281,6 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
 }
 
 /* ---- the walk --------------------------------------------------------------- */
-
-static void visit(walker *w, TSNode n);
 
 static void visit_scanned(void *ctx, TSNode n, uint32_t rel_depth)
 {

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,34 +22,6 @@
 #include "toml.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-/* stderr goes to a temporary file between capture_begin() and capture_end(),
- * which returns what was written (heap; the caller frees). */
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-    fflush(stderr);
-    capture_file = tmpfile();
-    assert_non_null(capture_file);
-    saved_stderr = dup(2);
-    assert_true(saved_stderr >= 0);
-    assert_true(dup2(fileno(capture_file), 2) >= 0);
-}
-
-static char *capture_end(void)
-{
-    fflush(stderr);
-    assert_true(dup2(saved_stderr, 2) >= 0);
-    close(saved_stderr);
-    long n = ftell(capture_file);
-    char *out = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
-    rewind(capture_file);
-    if (n > 0) assert_int_equal(fread(out, 1, (size_t)n, capture_file), (size_t)n);
-    fclose(capture_file);
-    return out;
-}
 
 typedef struct parsed {
     rl_config c;

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,20 +180,6 @@ static void test_github_escaping(void **state)
 }
 
 /* ---- whole reports ----------------------------------------------------------------- */
-
-static char *capture(void (*emit)(FILE *, void *), void *arg)
-{
-    FILE *f = tmpfile();
-    assert_non_null(f);
-    emit(f, arg);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc(1, (size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return buf;
-}
 
 typedef struct report {
     rl_project project;
