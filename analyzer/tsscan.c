@@ -34,6 +34,20 @@ typedef struct frame {
 
 enum { INLINE_FRAMES = 48 };
 
+/* ts_node_new (node.c), here so it is inlined: the scan and the children
+ * lists make one for every node they hand out. */
+static inline TSNode node_at(const TSTree *tree, const Subtree *subtree, Length position, TSSymbol alias)
+{
+    return (TSNode){{position.bytes, position.extent.row, position.extent.column, alias}, subtree, tree};
+}
+
+/* The public kind of a visible subtree shown as alias (0: none). */
+static inline TSSymbol public_kind(const TSLanguage *lang, Subtree t, TSSymbol alias)
+{
+    TSSymbol s = alias ? alias : ts_subtree_symbol(t);
+    return s == ts_builtin_sym_error ? s : lang->public_symbol_map[s];
+}
+
 void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
                 rl_ts_scan_fn fn, void *ctx)
 {
@@ -70,7 +84,7 @@ void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t d
         if (ts_subtree_visible(*child) || alias) {
             TSSymbol s = alias ? alias : ts_subtree_symbol(*child);
             if (rel >= depth_budget || (s < nsymbols && stop_at[s])) {
-                fn(ctx, ts_node_new(start.tree, child, at, alias), rel);
+                fn(ctx, node_at(start.tree, child, at, alias), rel);
                 continue;
             }
             rel++;
@@ -127,6 +141,51 @@ typedef struct kids_ctx {
  * balanced); past this the rest of a hostile one is not listed. */
 #define RL_MAX_HIDDEN_DEPTH 1000
 
+/* The field of each structural child of each production, looked up once
+ * (rl_ts_prepare) instead of searching the production's field map for every
+ * child of every node listed. Set before any worker starts, read-only after. */
+static struct {
+    const TSLanguage *lang;
+    TSFieldId *field;  /* [production_id * width + structural index] */
+    uint32_t width;    /* the grammar's longest production */
+} own_fields;
+
+void rl_ts_prepare(const TSLanguage *lang)
+{
+    free(own_fields.field);
+    uint32_t width = lang->max_alias_sequence_length, count = lang->production_id_count;
+    TSFieldId *table = rl_xcalloc((size_t)count * (width ? width : 1), sizeof(TSFieldId));
+    for (uint32_t p = 0; p < count; p++) {
+        const TSFieldMapEntry *map, *map_end;
+        ts_language_field_map(lang, p, &map, &map_end);
+        /* backwards: the first entry for a child wins, as in the search */
+        for (const TSFieldMapEntry *m = map_end; m-- > map;)
+            if (!m->inherited && m->child_index < width) table[p * width + m->child_index] = m->field_id;
+    }
+    own_fields.lang = lang;
+    own_fields.field = table;
+    own_fields.width = width;
+}
+
+void rl_ts_unprepare(void)
+{
+    free(own_fields.field);
+    own_fields.lang = NULL;
+    own_fields.field = NULL;
+}
+
+/* The field parent's production gives its structural child i itself (not
+ * through an invisible node), or 0. */
+static TSFieldId own_field(const TSLanguage *lang, const TSFieldMapEntry *map,
+                           const TSFieldMapEntry *map_end, uint32_t production, uint32_t i)
+{
+    if (lang == own_fields.lang && i < own_fields.width)
+        return own_fields.field[production * own_fields.width + i];
+    for (const TSFieldMapEntry *m = map; m < map_end; m++)
+        if (!m->inherited && m->child_index == i) return m->field_id;
+    return 0;
+}
+
 /* The visible children under parent, which is n itself or an invisible node
  * inside it. A child's field is its own entry in parent's field map, else
  * the field of the invisible node it sits in, as the cursor reports it.
@@ -148,11 +207,7 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
         bool extra = ts_subtree_extra(*c);
         if (!extra) {
             if (aliases) alias = aliases[structural];
-            for (const TSFieldMapEntry *m = map; m < map_end; m++)
-                if (!m->inherited && m->child_index == structural) {
-                    field = m->field_id;
-                    break;
-                }
+            field = own_field(k->lang, map, map_end, parent.ptr->production_id, structural);
             if (!field) field = outer_field;
             structural++;
         }
@@ -160,10 +215,13 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
             bool named = alias ? ts_language_symbol_metadata(k->lang, alias).named : ts_subtree_named(*c);
             if (!k->named_only || named) {
                 if (k->n == k->stop_index || (k->stop_field && field == k->stop_field)) {
-                    k->found = (rl_ts_kid){ts_node_new(k->tree, c, position, alias), field};
+                    k->found = (rl_ts_kid){node_at(k->tree, c, position, alias), field, 0, false};
                     return true;
                 }
-                if (k->n < k->cap) k->out[k->n] = (rl_ts_kid){ts_node_new(k->tree, c, position, alias), field};
+                if (k->n < k->cap)
+                    k->out[k->n] = (rl_ts_kid){node_at(k->tree, c, position, alias), field,
+                                               public_kind(k->lang, *c, alias),
+                                               ts_subtree_child_count(*c) == 0};
                 k->n++;
             }
         } else if (ts_subtree_child_count(*c) > 0) {
@@ -205,7 +263,6 @@ TSNode rl_ts_field(TSNode n, TSFieldId field)
 
 TSSymbol rl_ts_symbol(TSNode n)
 {
-    TSSymbol s = (TSSymbol)n.context[3]; /* the alias, if any */
-    if (!s) s = ts_subtree_symbol(*(const Subtree *)n.id);
-    return s == ts_builtin_sym_error ? s : n.tree->language->public_symbol_map[s];
+    /* context[3] is the alias, if any */
+    return public_kind(n.tree->language, *(const Subtree *)n.id, (TSSymbol)n.context[3]);
 }

@@ -66,6 +66,7 @@ typedef struct counts {
     unsigned long kids_nodes, kids_entries, named_entries, trunc_checks;
     unsigned long child_calls, field_calls, field_hits, field_through_child;
     unsigned long scan_runs, scan_reported, scan_walked;
+    unsigned long leaves; /* children listed as leaves */
 } counts;
 
 static counts g_counts;
@@ -179,6 +180,16 @@ static void check_truncation(TSNode n, uint32_t count, bool named_only)
     }
 }
 
+/* rl_ts_kid.leaf: no children at all. A node whose children are all hidden
+ * (string_content's escape-free runs) has no visible child but is no leaf, so
+ * the public API can check one direction; an identifier is always a leaf. */
+static bool leaf_ok(bool leaf, TSNode want)
+{
+    if (leaf) g_counts.leaves++;
+    if (leaf && ts_node_child_count(want) != 0) return false;
+    return leaf || strcmp(ts_node_type(want), "identifier") != 0;
+}
+
 static void check_kids_of(TSNode n, TSTreeCursor *children)
 {
     char b1[256], b2[256], b3[256];
@@ -204,6 +215,14 @@ static void check_kids_of(TSNode n, TSTreeCursor *children)
                              g_kids[k].field,
                              g_kids[k].field ? ts_language_field_name_for_id(lang, g_kids[k].field)
                                              : "none");
+                else if (g_kids[k].symbol != ts_node_symbol(want))
+                    MISMATCH("rl_ts_kids(%s) child %u (%s): symbol %u, ts_node_symbol %u",
+                             describe(n, b1, sizeof b1), k, describe(want, b2, sizeof b2),
+                             g_kids[k].symbol, ts_node_symbol(want));
+                else if (!leaf_ok(g_kids[k].leaf, want))
+                    MISMATCH("rl_ts_kids(%s) child %u (%s): leaf %d, ts_node_child_count %u",
+                             describe(n, b1, sizeof b1), k, describe(want, b2, sizeof b2),
+                             g_kids[k].leaf, ts_node_child_count(want));
             }
             k++;
             g_counts.kids_entries++;
@@ -235,6 +254,10 @@ static void check_kids_of(TSNode n, TSTreeCursor *children)
                      name ? name : "none", g_kids[i].field,
                      g_kids[i].field ? ts_language_field_name_for_id(lang, g_kids[i].field)
                                      : "none");
+        } else if (g_kids[i].symbol != ts_node_symbol(want) || !leaf_ok(g_kids[i].leaf, want)) {
+            MISMATCH("rl_ts_kids(%s, named_only) child %u (%s): symbol %u leaf %d, want %u %d",
+                     describe(n, b1, sizeof b1), i, describe(want, b2, sizeof b2), g_kids[i].symbol,
+                     g_kids[i].leaf, ts_node_symbol(want), ts_node_child_count(want) == 0);
         }
     }
     if (count > 0 && count == named) check_truncation(n, count, true);
@@ -773,6 +796,7 @@ static int setup(void **state)
     g_kids = xrealloc(NULL, sizeof *g_kids * g_kids_cap);
     g_trunc = xrealloc(NULL, sizeof *g_trunc * (g_kids_cap + 1));
     stop_sets_init();
+    rl_ts_prepare(lang); /* the per-production field table, as the analyzer runs */
     return 0;
 }
 
@@ -780,6 +804,7 @@ static int teardown(void **state)
 {
     (void)state;
     stop_sets_free();
+    rl_ts_unprepare();
     free(g_kids);
     free(g_trunc);
     free(g_hits.v);
@@ -875,6 +900,20 @@ static void test_kids_snippets(void **state)
     assert_true(g_counts.named_entries > 0);
     assert_true(g_counts.trunc_checks > 0);
     assert_true(g_counts.child_calls > 0);
+    assert_true(g_counts.field_hits > 0);
+    assert_true(g_counts.leaves > 0);
+    assert_int_equal(g_mismatches, 0);
+}
+
+/* The same answers without the field table: the grammar's field maps searched
+ * child by child (what a language rl_ts_prepare was not called for gets). */
+static void test_kids_snippets_unprepared(void **state)
+{
+    (void)state;
+    rl_ts_unprepare();
+    run_counted("snippets, rl_ts_kids without the field table", true, false);
+    rl_ts_prepare(lang);
+    assert_true(g_counts.kids_nodes > 0);
     assert_true(g_counts.field_hits > 0);
     assert_int_equal(g_mismatches, 0);
 }
@@ -1046,6 +1085,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stop_table),
         cmocka_unit_test(test_kids_snippets),
+        cmocka_unit_test(test_kids_snippets_unprepared),
         cmocka_unit_test(test_scan_snippets),
         cmocka_unit_test(test_scan_stops_at_error),
         cmocka_unit_test(test_stdlib_files),
