@@ -185,6 +185,9 @@ typedef struct walker {
     rl_arena loads;          /* RL_REF_ATTR_LOAD / GETATTR text: the model keeps few of them
                                 and copies those into the file's arena (model.c) */
     RL_VEC(struct pending_load) pending; /* attribute loads, judged after the walk */
+    bool prune;              /* drop events the model would drop, at function exit (not for --dump-model) */
+    struct scope_name *scope_names; /* prune_function_events' table, reused */
+    uint32_t scope_names_cap;
 } walker;
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -1476,6 +1479,84 @@ static void visit_parameter_defaults(walker *w, const named_list *params)
     }
 }
 
+/* Whether a binding makes its name a local object of its function scope
+ * for resolution (resolve.c, from_candidates): anything but an import, an
+ * alias, a del or a declaration, unless it only runs under TYPE_CHECKING. */
+static bool binds_local_object(const rl_binding *b)
+{
+    if (b->flags & RL_BINDING_TYPE_CHECKING) return false;
+    switch (b->kind) {
+    case RL_BIND_IMPORT: case RL_BIND_FROM_IMPORT: case RL_BIND_STAR_IMPORT: case RL_BIND_ALIAS:
+    case RL_BIND_DELETE: case RL_BIND_GLOBAL_DECL: case RL_BIND_NONLOCAL_DECL:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* The names a function scope binds, for prune_function_events: slots of an
+ * open-addressing table reused across functions (walker.scope_names). */
+enum { NAME_LOCAL = 1, NAME_DECLARED = 2 };
+typedef struct scope_name {
+    const char *name; /* NULL: empty slot */
+    uint8_t how;      /* NAME_LOCAL | NAME_DECLARED */
+} scope_name;
+
+static scope_name *scope_name_slot(scope_name *slots, uint32_t mask, const char *name, size_t len)
+{
+    uint32_t i = name_hash(name, len) & mask;
+    while (slots[i].name && (strncmp(slots[i].name, name, len) != 0 || slots[i].name[len]))
+        i = (i + 1) & mask;
+    return &slots[i];
+}
+
+/* Leaving function scope `scope`, whose bindings are complete now: its calls
+ * and effects on a local object (`self.items.append(x)`, `parser.parse()`,
+ * most calls in a method) resolve to nothing, so the model would drop them
+ * (classify, keep); they go now, while the events are still in cache. When
+ * only control-flow markers are left since the scope began, they go too:
+ * markers only place judged events of their own flow scope, and there are
+ * none. Both keep the file's events a fraction of the size on real code. */
+static void prune_function_events(walker *w, uint32_t scope, uint32_t first_event, uint32_t first_binding)
+{
+    rl_file_facts *f = w->f;
+    uint32_t n = 16;
+    while (n < 2 * (f->bindings.len - first_binding)) n *= 2;
+    if (n > w->scope_names_cap) {
+        free(w->scope_names);
+        w->scope_names = rl_xcalloc(n, sizeof(scope_name));
+        w->scope_names_cap = n;
+    } else {
+        memset(w->scope_names, 0, n * sizeof(scope_name));
+    }
+    scope_name *slots = w->scope_names;
+    for (uint32_t i = first_binding; i < f->bindings.len; i++) {
+        const rl_binding *b = &f->bindings.items[i];
+        if (b->scope != scope) continue;
+        scope_name *slot = scope_name_slot(slots, n - 1, b->name, strlen(b->name));
+        slot->name = b->name;
+        if (b->kind == RL_BIND_GLOBAL_DECL || b->kind == RL_BIND_NONLOCAL_DECL) slot->how |= NAME_DECLARED;
+        else if (binds_local_object(b)) slot->how |= NAME_LOCAL;
+    }
+    uint32_t kept = first_event;
+    bool judged = false;
+    for (uint32_t i = first_event; i < f->events.len; i++) {
+        const rl_event *e = &f->events.items[i];
+        bool effect = e->kind == RL_EV_CALL || e->kind == RL_EV_MUTATE || e->kind == RL_EV_ATTR_ASSIGN ||
+                      e->kind == RL_EV_DECORATOR;
+        if (effect && e->scope == scope) {
+            if (!e->ref) continue;
+            const char *dot = strchr(e->ref, '.');
+            size_t len = dot ? (size_t)(dot - e->ref) : strlen(e->ref);
+            if (scope_name_slot(slots, n - 1, e->ref, len)->how == NAME_LOCAL) continue;
+        }
+        judged |= e->kind > RL_EV_JUMP;
+        if (kept != i) f->events.items[kept] = *e;
+        kept++;
+    }
+    f->events.len = judged ? kept : first_event;
+}
+
 static void visit_function(walker *w, TSNode n, bool is_lambda)
 {
     TSNode name = {0}, params = {0}, body = {0};
@@ -1505,9 +1586,11 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
     /* loop variables of the enclosing code are not this body's loop variables */
     w->loops.len = 0;
     w->constraints.len = 0;
+    uint32_t first_event = w->f->events.len, first_binding = w->f->bindings.len;
     bind_parameters(w, &plist);
     named_list_release(&plist);
     visit(w, body);
+    if (w->prune) prune_function_events(w, id, first_event, first_binding);
     /* the vectors may have grown; restore the enclosing view */
     w->loops.len = saved_loops;
     w->constraints.len = saved_constraints;
@@ -2058,6 +2141,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     w.len = in->len;
     w.module = in->module;
     w.is_package = in->is_package;
+    w.prune = !in->keep_all;
 
     rl_scope top = {RL_SCOPE_MODULE, RL_NONE, "<module>", {1, 1, 1, 1}};
     rl_vec_push(&facts->scopes, top);
@@ -2102,4 +2186,5 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     rl_vec_release(&w.loops);
     rl_vec_release(&w.pending);
     rl_vec_release(&w.constraints);
+    free(w.scope_names);
 }
