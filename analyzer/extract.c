@@ -259,6 +259,29 @@ static bool text_is(const walker *w, TSNode n, const char *s)
 /* Named child i (ts_node_named_child, through the faster tsscan.c). */
 static TSNode named_child(TSNode n, uint32_t i) { return rl_ts_child(n, i, true); }
 
+/* The named children of n in one pass (named_child(n, i) in a loop walks
+ * from the first child each time). */
+typedef struct named_list {
+    uint32_t n;
+    rl_ts_kid *k;
+    rl_ts_kid small[12];
+} named_list;
+
+static void named_list_init(named_list *l, TSNode n)
+{
+    l->k = l->small;
+    l->n = rl_ts_kids(n, l->small, 12, true);
+    if (l->n > 12) {
+        l->k = rl_xmalloc(sizeof(rl_ts_kid) * l->n);
+        rl_ts_kids(n, l->k, l->n, true);
+    }
+}
+
+static void named_list_release(named_list *l)
+{
+    if (l->k != l->small) free(l->k);
+}
+
 typedef RL_VEC(TSNode) node_vec;
 
 /* Every child of n in field id (if/elif/else alternatives, imported names),
@@ -405,30 +428,36 @@ static const char *string_value(walker *w, TSNode n)
         return string_value(w, named_child(n, 0));
     if (is(n, sym.s_concatenated_string)) {
         rl_strbuf sb = {0};
-        uint32_t c = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < c; i++) {
-            const char *part = string_value(w, named_child(n, i));
-            if (!part) { rl_strbuf_release(&sb); return NULL; }
+        named_list parts;
+        named_list_init(&parts, n);
+        for (uint32_t i = 0; i < parts.n; i++) {
+            const char *part = string_value(w, parts.k[i].node);
+            if (!part) { rl_strbuf_release(&sb); named_list_release(&parts); return NULL; }
             rl_strbuf_adds(&sb, part);
         }
+        named_list_release(&parts);
         const char *out = rl_arena_strndup(A(w), sb.data ? sb.data : "", sb.len);
         rl_strbuf_release(&sb);
         return out;
     }
     if (!is(n, sym.s_string)) return NULL;
     /* string: string_start (string_content | interpolation | escape...)* string_end */
-    uint32_t c = ts_node_named_child_count(n);
+    named_list parts;
+    named_list_init(&parts, n);
     const char *value = "";
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        TSSymbol s = rl_ts_symbol(ch);
+    bool plain = true;
+    for (uint32_t i = 0; i < parts.n && plain; i++) {
+        TSNode ch = parts.k[i].node;
+        TSSymbol s = parts.k[i].symbol;
         if (s == sym.s_string_content) {
-            if (ts_node_named_child_count(ch) > 0) return NULL; /* escapes */
-            value = text_of(w, ch);
+            plain = ts_node_named_child_count(ch) == 0; /* escapes */
+            if (plain) value = text_of(w, ch);
         } else if (s == sym.s_interpolation) {
-            return NULL;
+            plain = false;
         }
     }
+    named_list_release(&parts);
+    if (!plain) return NULL;
     /* A byte string prefix (b"...") still names nothing importable. */
     const char *start = w->src + ts_node_start_byte(n);
     for (const char *p = start; p < w->src + w->len && *p != '"' && *p != '\''; p++)
@@ -653,8 +682,10 @@ static void add_class_refs(walker *w, rl_ref_kind kind, TSNode n)
     while (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
         n = named_child(n, 0);
     if (is(n, sym.s_tuple) || is(n, sym.s_expression_list)) {
-        uint32_t c = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < c && i < 64; i++) add_class_refs(w, kind, named_child(n, i));
+        named_list items;
+        named_list_init(&items, n);
+        for (uint32_t i = 0; i < items.n && i < 64; i++) add_class_refs(w, kind, items.k[i].node);
+        named_list_release(&items);
         return;
     }
     add_ref(w, kind, n, false);
@@ -683,18 +714,22 @@ static bool literal_string_keys(walker *w, TSNode n, rl_key **keys, uint32_t *nk
     if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
         n = named_child(n, 0);
     if (!(is(n, sym.s_tuple) || is(n, sym.s_list) || is(n, sym.s_set))) return false;
-    uint32_t c = ts_node_named_child_count(n);
-    if (c == 0) return false;
-    rl_key *ks = rl_arena_alloc(A(w), sizeof *ks * c);
+    named_list items;
+    named_list_init(&items, n);
+    if (items.n == 0) return false;
+    rl_key *ks = rl_arena_alloc(A(w), sizeof *ks * items.n);
     uint32_t k = 0;
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (is(ch, sym.s_comment)) continue;
-        const char *v = string_value(w, ch);
-        if (!v) return false;
+    for (uint32_t i = 0; i < items.n; i++) {
+        if (items.k[i].symbol == sym.s_comment) continue;
+        const char *v = string_value(w, items.k[i].node);
+        if (!v) {
+            named_list_release(&items);
+            return false;
+        }
         ks[k].kind = RL_KEY_LITERAL;
         ks[k++].text = v;
     }
+    named_list_release(&items);
     *keys = ks;
     *nkeys = k;
     return k > 0;
@@ -708,13 +743,19 @@ static void literal_names(walker *w, TSNode n, const char ***names, uint32_t *nn
     if (is(n, sym.s_parenthesized_expression) && ts_node_named_child_count(n) == 1)
         n = named_child(n, 0);
     if (!(is(n, sym.s_tuple) || is(n, sym.s_list))) return;
-    uint32_t c = ts_node_named_child_count(n);
+    named_list items;
+    named_list_init(&items, n);
+    uint32_t c = items.n;
     const char **out = rl_arena_alloc(A(w), sizeof(char *) * (c ? c : 1));
     for (uint32_t i = 0; i < c; i++) {
-        const char *d = dotted(w, named_child(n, i));
-        if (!d) return;
+        const char *d = dotted(w, items.k[i].node);
+        if (!d) {
+            named_list_release(&items);
+            return;
+        }
         out[i] = d;
     }
+    named_list_release(&items);
     *names = out;
     *nnames = c;
 }
@@ -873,9 +914,10 @@ static const char *resolve_relative(walker *w, uint32_t level, const char *rest)
 
 static void visit_import(walker *w, TSNode n)
 {
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
+    named_list names;
+    named_list_init(&names, n);
+    for (uint32_t i = 0; i < names.n; i++) {
+        TSNode ch = names.k[i].node;
         if (is(ch, sym.s_dotted_name)) {
             const char *full = dotted(w, ch);
             if (!full) continue;
@@ -895,6 +937,7 @@ static void visit_import(walker *w, TSNode n)
             add_binding(w, RL_BIND_IMPORT, text_of(w, alias), full, alias);
         }
     }
+    named_list_release(&names);
 }
 
 static void visit_import_from(walker *w, TSNode n)
@@ -920,10 +963,12 @@ static void visit_import_from(walker *w, TSNode n)
         set_loaded_modules(w, e, module);
     }
     if (module) {
-        uint32_t nc = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < nc; i++)
-            if (is(named_child(n, i), sym.s_wildcard_import))
+        named_list parts;
+        named_list_init(&parts, n);
+        for (uint32_t i = 0; i < parts.n; i++)
+            if (parts.k[i].symbol == sym.s_wildcard_import)
                 add_binding(w, RL_BIND_STAR_IMPORT, "*", module, n);
+        named_list_release(&parts);
     }
     /* names: every `name` field child (dotted_name or aliased_import) */
     bool imp_reload = false;
@@ -964,29 +1009,6 @@ static void visit_import_from(walker *w, TSNode n)
 static bool may_be_sys_modules(const char *container)
 {
     return strchr(container, '.') == NULL || strcmp(last_component(container), "modules") == 0;
-}
-
-/* The named children of n in one pass (named_child(n, i) in a loop walks
- * from the first child each time). */
-typedef struct named_list {
-    uint32_t n;
-    rl_ts_kid *k;
-    rl_ts_kid small[12];
-} named_list;
-
-static void named_list_init(named_list *l, TSNode n)
-{
-    l->k = l->small;
-    l->n = rl_ts_kids(n, l->small, 12, true);
-    if (l->n > 12) {
-        l->k = rl_xmalloc(sizeof(rl_ts_kid) * l->n);
-        rl_ts_kids(n, l->k, l->n, true);
-    }
-}
-
-static void named_list_release(named_list *l)
-{
-    if (l->k != l->small) free(l->k);
 }
 
 static TSNode nth_positional(const named_list *a, uint32_t n)
@@ -1055,13 +1077,15 @@ static void visit_patch_dict(walker *w, TSNode call, const named_list *args)
         if (ts_node_is_null(values) || (dict_literal && ts_node_named_child_count(values) == 0))
             return;
         key_vec ks = {0};
-        uint32_t c = dict_literal ? ts_node_named_child_count(values) : 0;
-        for (uint32_t i = 0; i < c; i++) {
-            TSNode p = named_child(values, i);
-            const char *k = is(p, sym.s_pair) ? string_value(w, field(p, fld.key)) : NULL;
+        named_list pairs = {0};
+        if (dict_literal) named_list_init(&pairs, values);
+        for (uint32_t i = 0; i < pairs.n; i++) {
+            TSNode p = pairs.k[i].node;
+            const char *k = pairs.k[i].symbol == sym.s_pair ? string_value(w, field(p, fld.key)) : NULL;
             rl_key key = {k ? RL_KEY_LITERAL : RL_KEY_UNKNOWN, k};
             rl_vec_push(&ks, key);
         }
+        named_list_release(&pairs);
         if (ks.len == 0) {
             rl_key key = {RL_KEY_UNKNOWN, NULL};
             rl_vec_push(&ks, key);
@@ -1330,10 +1354,12 @@ static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *v
     } else if (s == sym.s_pattern_list || s == sym.s_tuple_pattern || s == sym.s_list_pattern ||
                s == sym.s_tuple || s == sym.s_list || s == sym.s_expression_list ||
                s == sym.s_parenthesized_expression || s == sym.s_list_splat_pattern) {
-        uint32_t c = ts_node_named_child_count(t);
-        for (uint32_t i = 0; i < c; i++)
-            bind_target(w, named_child(t, i), kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind,
-                        NULL, depth + 1);
+        named_list parts;
+        named_list_init(&parts, t);
+        for (uint32_t i = 0; i < parts.n; i++)
+            bind_target(w, parts.k[i].node, kind == RL_BIND_ALIAS ? RL_BIND_OTHER : kind, NULL,
+                        depth + 1);
+        named_list_release(&parts);
     } else if (s == sym.s_attribute) {
         visit(w, field(t, fld.object)); /* a store, not a load of the attribute */
     } else {
@@ -1361,13 +1387,15 @@ static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
         s == sym.s_ellipsis)
         return RL_BIND_LITERAL;
     if (s == sym.s_tuple) {
-        uint32_t c = ts_node_named_child_count(v);
-        for (uint32_t i = 0; i < c; i++) {
+        named_list items;
+        named_list_init(&items, v);
+        rl_binding_kind kind = RL_BIND_LITERAL;
+        for (uint32_t i = 0; i < items.n && kind == RL_BIND_LITERAL; i++) {
             const char *ignored;
-            if (value_kind(w, named_child(v, i), &ignored) != RL_BIND_LITERAL)
-                return RL_BIND_OTHER;
+            if (value_kind(w, items.k[i].node, &ignored) != RL_BIND_LITERAL) kind = RL_BIND_OTHER;
         }
-        return RL_BIND_LITERAL;
+        named_list_release(&items);
+        return kind;
     }
     if (s == sym.s_list || s == sym.s_dictionary || s == sym.s_set || s == sym.s_list_comprehension ||
         s == sym.s_set_comprehension || s == sym.s_dictionary_comprehension)
@@ -1429,9 +1457,10 @@ static void visit_assignment(walker *w, TSNode n)
 
 static void visit_delete(walker *w, TSNode n)
 {
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode t = named_child(n, i);
+    named_list targets;
+    named_list_init(&targets, n);
+    for (uint32_t i = 0; i < targets.n; i++) {
+        TSNode t = targets.k[i].node;
         if (is(t, sym.s_expression_list)) { visit_delete(w, t); continue; }
         if (is(t, sym.s_subscript)) {
             const char *container = dotted(w, field(t, fld.value));
@@ -1442,6 +1471,7 @@ static void visit_delete(walker *w, TSNode n)
             add_binding(w, RL_BIND_DELETE, text_of(w, t), NULL, t);
         }
     }
+    named_list_release(&targets);
 }
 
 static void bind_parameters(walker *w, const named_list *params)
@@ -1791,10 +1821,12 @@ static void visit_while(walker *w, TSNode n)
 
 static void visit_try(walker *w, TSNode n)
 {
-    uint32_t c = ts_node_named_child_count(n);
+    named_list parts;
+    named_list_init(&parts, n);
+    uint32_t c = parts.n;
     bool has_handlers = false;
     for (uint32_t i = 0; i < c; i++)
-        if (is(named_child(n, i), sym.s_except_clause)) has_handlers = true;
+        if (parts.k[i].symbol == sym.s_except_clause) has_handlers = true;
     if (has_handlers) {
         marker(w, RL_EV_BRANCH);
         marker(w, RL_EV_ARM);
@@ -1804,47 +1836,49 @@ static void visit_try(walker *w, TSNode n)
     w->try_depth--;
     /* else: runs after the body, on the body's path */
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (is(ch, sym.s_else_clause)) visit_conditional(w, field(ch, fld.body));
+        TSNode ch = parts.k[i].node;
+        if (parts.k[i].symbol == sym.s_else_clause) visit_conditional(w, field(ch, fld.body));
     }
     for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (!is(ch, sym.s_except_clause)) continue;
+        TSNode ch = parts.k[i].node;
+        if (parts.k[i].symbol != sym.s_except_clause) continue;
         marker(w, RL_EV_ARM);
         TSNode alias = field(ch, fld.alias);
         if (!ts_node_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
         TSNode caught = field(ch, fld.value);
         if (!ts_node_is_null(caught)) add_class_refs(w, RL_REF_EXCEPT, caught);
-        uint32_t cc = ts_node_named_child_count(ch);
+        named_list handler;
+        named_list_init(&handler, ch);
         /* `try: NAME` / `except NameError: ...` runs only while NAME is unbound:
            a reload keeps the module's globals, so it runs once */
         bool once = !ts_node_is_null(caught) && strcmp(text_of(w, caught), "NameError") == 0;
         w->guard_depth += once;
         w->handler_depth++;
-        for (uint32_t j = 0; j < cc; j++) {
-            TSNode part = named_child(ch, j);
+        for (uint32_t j = 0; j < handler.n; j++) {
+            TSNode part = handler.k[j].node;
             if (part.id == alias.id) continue;
             visit_conditional(w, part);
         }
+        named_list_release(&handler);
         w->handler_depth--;
         w->guard_depth -= once;
     }
     if (has_handlers) marker(w, RL_EV_END);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (is(ch, sym.s_finally_clause)) visit_conditional(w, ch);
-    }
+    for (uint32_t i = 0; i < c; i++)
+        if (parts.k[i].symbol == sym.s_finally_clause) visit_conditional(w, parts.k[i].node);
+    named_list_release(&parts);
 }
 
 static void visit_with(walker *w, TSNode n)
 {
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (!is(ch, sym.s_with_clause)) continue;
-        uint32_t items = ts_node_named_child_count(ch);
-        for (uint32_t j = 0; j < items; j++) {
-            TSNode item = named_child(ch, j);
+    named_list parts;
+    named_list_init(&parts, n);
+    for (uint32_t i = 0; i < parts.n; i++) {
+        if (parts.k[i].symbol != sym.s_with_clause) continue;
+        named_list items;
+        named_list_init(&items, parts.k[i].node);
+        for (uint32_t j = 0; j < items.n; j++) {
+            TSNode item = items.k[j].node;
             TSNode value = is(item, sym.s_with_item) ? field(item, fld.value) : item;
             if (is(value, sym.s_as_pattern)) {
                 visit(w, named_child(value, 0));
@@ -1856,7 +1890,9 @@ static void visit_with(walker *w, TSNode n)
                 visit(w, value);
             }
         }
+        named_list_release(&items);
     }
+    named_list_release(&parts);
     visit_conditional(w, field(n, fld.body));
 }
 
@@ -1864,14 +1900,15 @@ static void visit_match(walker *w, TSNode n)
 {
     visit(w, field(n, fld.subject));
     marker(w, RL_EV_BRANCH);
+    named_list cases = {0};
     TSNode body = field(n, fld.body);
-    uint32_t c = ts_node_named_child_count(body);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode cc = named_child(body, i);
-        if (!is(cc, sym.s_case_clause)) continue;
+    if (!ts_node_is_null(body)) named_list_init(&cases, body);
+    for (uint32_t i = 0; i < cases.n; i++) {
+        if (cases.k[i].symbol != sym.s_case_clause) continue;
         marker(w, RL_EV_ARM);
-        visit_conditional(w, field(cc, fld.consequence));
+        visit_conditional(w, field(cases.k[i].node, fld.consequence));
     }
+    named_list_release(&cases);
     marker(w, RL_EV_ARM); /* no case matched */
     marker(w, RL_EV_END);
 }
@@ -1902,11 +1939,12 @@ static void visit_type_check(walker *w, TSNode n)
 
 static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
 {
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) {
-        TSNode ch = named_child(n, i);
-        if (is(ch, sym.s_identifier)) add_binding(w, kind, text_of(w, ch), NULL, ch);
-    }
+    named_list names;
+    named_list_init(&names, n);
+    for (uint32_t i = 0; i < names.n; i++)
+        if (names.k[i].symbol == sym.s_identifier)
+            add_binding(w, kind, text_of(w, names.k[i].node), NULL, names.k[i].node);
+    named_list_release(&names);
 }
 
 /* `# noqa`, `# noqa: RL101, RL102` (case-insensitive "noqa", as flake8/ruff),
@@ -1990,17 +2028,11 @@ static void visit(walker *w, TSNode n)
     } else if (s == sym.s_string) {
         /* only interpolations can hold code, and only f-strings have them */
         if (is_fstring(w, n)) {
-            rl_ts_kid k[16];
-            uint32_t c = rl_ts_kids(n, k, 16, true);
-            if (c > 16) {
-                for (uint32_t i = 0; i < c; i++) {
-                    TSNode ch = named_child(n, i);
-                    if (is(ch, sym.s_interpolation)) visit_children(w, ch);
-                }
-            } else {
-                for (uint32_t i = 0; i < c; i++)
-                    if (k[i].symbol == sym.s_interpolation) visit_children(w, k[i].node);
-            }
+            named_list parts;
+            named_list_init(&parts, n);
+            for (uint32_t i = 0; i < parts.n; i++)
+                if (parts.k[i].symbol == sym.s_interpolation) visit_children(w, parts.k[i].node);
+            named_list_release(&parts);
         }
     } else if (s == sym.s_comment) visit_comment(w, n);
     else if (s == sym.s_import_statement) visit_import(w, n);
