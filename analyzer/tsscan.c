@@ -81,7 +81,18 @@ void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t d
         f->next++;
         uint32_t rel = f->rel_depth;
         uint32_t nchildren = ts_subtree_child_count(*child);
-        if (ts_subtree_visible(*child) || alias) {
+        bool visible = ts_subtree_visible(*child) || alias;
+        /* an invisible node wrapping one child (a supertype: expression >
+           primary_expression > ...) is stepped into without a frame */
+        while (!visible && nchildren == 1) {
+            Subtree wrapper = *child;
+            child = ts_subtree_children(wrapper);
+            const TSSymbol *inner = ts_language_alias_sequence(lang, wrapper.ptr->production_id);
+            alias = inner && !ts_subtree_extra(*child) ? inner[0] : 0;
+            nchildren = ts_subtree_child_count(*child);
+            visible = ts_subtree_visible(*child) || alias;
+        }
+        if (visible) {
             TSSymbol s = alias ? alias : ts_subtree_symbol(*child);
             if (rel >= depth_budget || (s < nsymbols && stop_at[s])) {
                 fn(ctx, node_at(start.tree, child, at, alias), rel);
@@ -211,6 +222,28 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
             if (!field) field = outer_field;
             structural++;
         }
+        /* Most invisible children wrap exactly one node (the grammar's
+           supertypes: an argument is expression > primary_expression >
+           identifier): step into them here, as the recursion below would,
+           without a call per level. The wrapper starts where its child does. */
+        uint32_t hidden = depth;
+        while (!(ts_subtree_visible(*c) || alias) && ts_subtree_child_count(*c) == 1 &&
+               hidden < RL_MAX_HIDDEN_DEPTH) {
+            Subtree wrapper = *c;
+            c = ts_subtree_children(wrapper);
+            hidden++;
+            if (ts_subtree_extra(*c)) {
+                alias = 0;
+                field = 0;
+                continue;
+            }
+            const TSSymbol *inner_aliases = ts_language_alias_sequence(k->lang, wrapper.ptr->production_id);
+            const TSFieldMapEntry *inner_map, *inner_end;
+            ts_language_field_map(k->lang, wrapper.ptr->production_id, &inner_map, &inner_end);
+            alias = inner_aliases ? inner_aliases[0] : 0;
+            TSFieldId inner_field = own_field(k->lang, inner_map, inner_end, wrapper.ptr->production_id, 0);
+            if (inner_field) field = inner_field;
+        }
         if (ts_subtree_visible(*c) || alias) {
             bool named = alias ? ts_language_symbol_metadata(k->lang, alias).named : ts_subtree_named(*c);
             if (!k->named_only || named) {
@@ -225,9 +258,9 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
                 k->n++;
             }
         } else if (ts_subtree_child_count(*c) > 0) {
-            if (kids_in(k, *c, position, field, depth + 1)) return true;
+            if (kids_in(k, *c, position, field, hidden + 1)) return true;
         }
-        position = length_add(position, ts_subtree_size(*c));
+        position = length_add(position, ts_subtree_size(children[i]));
     }
     return false;
 }
