@@ -1200,27 +1200,47 @@ static void visit_call(walker *w, TSNode n)
     if (have_args) named_list_release(&al);
 }
 
+/* s equals lit; the first bytes are compared inline, since the checks below
+ * run for every call and nearly all of them fail there. */
+static bool is_str(const char *s, const char *lit) { return s[0] == lit[0] && strcmp(s, lit) == 0; }
+
+/* The receiver's text (callee without ".method"), copied on first use: most
+ * calls never need it. */
+static const char *receiver_of(walker *w, const char *callee, const char *method, const char **made)
+{
+    if (!*made) *made = rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1));
+    return *made;
+}
+
+/* The methods through which a dict-like container loses or gains keys. */
+static bool is_container_method(const char *m)
+{
+    return is_str(m, "pop") || is_str(m, "__delitem__") || is_str(m, "__setitem__") ||
+           is_str(m, "popitem") || is_str(m, "clear") || is_str(m, "setdefault") || is_str(m, "update");
+}
+
 static void call_facts_args(walker *w, TSNode n, const char *callee, const named_list *args)
 {
     const char *method = last_component(callee);
     bool has_receiver = method != callee;
-    const char *receiver = has_receiver ? rl_arena_strndup(A(w), callee, (size_t)(method - callee - 1)) : NULL;
+    const char *receiver = NULL; /* receiver_of() */
 
-    if (has_receiver && is_mutating_method(method)) add_effect(w, RL_EV_MUTATE, receiver, method, n);
-    bool noop_again = strcmp(method, "basicConfig") == 0 && !is(keyword_arg(w, args, "force"), sym.s_true);
-    if (!has_receiver && strcmp(callee, "setattr") == 0) {
+    if (has_receiver && is_mutating_method(method))
+        add_effect(w, RL_EV_MUTATE, receiver_of(w, callee, method, &receiver), method, n);
+    bool noop_again = is_str(method, "basicConfig") && !is(keyword_arg(w, args, "force"), sym.s_true);
+    if (!has_receiver && is_str(callee, "setattr")) {
         const char *attr = string_value(w, nth_positional(args, 1));
         add_effect(w, RL_EV_ATTR_ASSIGN, dotted(w, nth_positional(args, 0)), attr ? attr : "?", n);
         if (is(nth_positional(args, 0), sym.s_subscript)) add_dynamic_namespace(w, "setattr", n);
     }
-    if (!has_receiver && strcmp(callee, "getattr") == 0 && args->n == 2) {
+    if (!has_receiver && is_str(callee, "getattr") && args->n == 2) {
         const char *attr = string_value(w, nth_positional(args, 1)); /* no default: it raises */
         TSNode obj = nth_positional(args, 0);
         uint32_t before = w->pending.len;
         if (attr && *attr && is(obj, sym.s_identifier)) add_attr_load(w, RL_REF_GETATTR, obj, attr);
         if (w->pending.len > before) rl_vec_last(&w->pending)->at = nth_positional(args, 1);
     }
-    if (!has_receiver && (strcmp(callee, "isinstance") == 0 || strcmp(callee, "issubclass") == 0))
+    if (!has_receiver && (is_str(callee, "isinstance") || is_str(callee, "issubclass")))
         add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
                        nth_positional(args, 1));
 
@@ -1231,15 +1251,14 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
     TSNode first = nth_positional(args, 0);
     bool name_arg = is(first, sym.s_identifier) || is(first, sym.s_attribute);
     /* module-level calls are all kept: RL401 judges what they register */
-    if (!has_receiver || name_arg || w->flow == 0 || strcmp(method, "reload") == 0 ||
-        strcmp(method, "reload_module") == 0 || strcmp(method, "import_module") == 0 ||
-        strcmp(method, "__import__") == 0) {
+    if (!has_receiver || name_arg || w->flow == 0 || is_str(method, "reload") ||
+        is_str(method, "reload_module") || is_str(method, "import_module") || is_str(method, "__import__")) {
         rl_event *e = add_event(w, RL_EV_CALL, n);
         e->ref = callee;
         /* basicConfig() does nothing once the root logger has handlers */
         e->guarded = w->guard_depth > 0 || noop_again;
         TSNode a0 = nth_positional(args, 0);
-        if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, strcmp(method, "reload") == 0 ? "module" : "name");
+        if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, is_str(method, "reload") ? "module" : "name");
         if (ts_node_is_null(a0)) {
             e->target_kind = RL_TARGET_NONE;
         } else if ((e->target = string_value(w, a0)) != NULL) {
@@ -1280,7 +1299,8 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
         }
         /* the same call may also be an operation on sys.modules (below) */
     }
-    if (has_receiver && may_be_sys_modules(receiver)) {
+    if (has_receiver && is_container_method(method) &&
+        may_be_sys_modules(receiver_of(w, callee, method, &receiver))) {
         if (strcmp(method, "pop") == 0)
             container_op(w, n, receiver, RL_OP_POP, nth_positional(args, 0));
         else if (strcmp(method, "__delitem__") == 0)
@@ -1307,7 +1327,7 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
             }
         }
     }
-    if ((strcmp(method, "delitem") == 0 || strcmp(method, "setitem") == 0) && has_receiver) {
+    if ((is_str(method, "delitem") || is_str(method, "setitem")) && has_receiver) {
         TSNode target = nth_positional(args, 0);
         const char *container = dotted(w, target);
         if (container && may_be_sys_modules(container))
@@ -1315,7 +1335,8 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
                          nth_positional(args, 1));
         return;
     }
-    if (strcmp(method, "dict") == 0 && has_receiver && strcmp(last_component(receiver), "patch") == 0)
+    if (is_str(method, "dict") && has_receiver &&
+        strcmp(last_component(receiver_of(w, callee, method, &receiver)), "patch") == 0)
         visit_patch_dict(w, n, args);
 }
 
