@@ -196,8 +196,8 @@ static rl_arena *A(walker *w) { return &w->f->arena; }
 
 static rl_span span_of(walker *w, TSNode n)
 {
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
-    TSPoint sp = ts_node_start_point(n), ep = ts_node_end_point(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
+    TSPoint sp = rl_ts_start_point(n), ep = ts_node_end_point(n);
     if (sb > w->len) sb = w->len;
     if (eb > w->len) eb = w->len;
     uint32_t sline = sb >= sp.column ? sb - sp.column : 0;
@@ -212,7 +212,7 @@ static rl_span span_of(walker *w, TSNode n)
 
 static const char *text_of(walker *w, TSNode n)
 {
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len) eb = w->len;
     if (sb > eb) sb = eb;
     return rl_arena_strndup(A(w), w->src + sb, eb - sb);
@@ -250,8 +250,8 @@ static void two_fields(TSNode n, TSFieldId a, TSNode *na, TSFieldId b, TSNode *n
 /* Whether n's source text is exactly s (no copy). */
 static bool text_is(const walker *w, TSNode n, const char *s)
 {
-    if (ts_node_is_null(n)) return false;
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    if (rl_ts_is_null(n)) return false;
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     size_t l = strlen(s);
     return eb <= w->len && sb <= eb && eb - sb == l && memcmp(w->src + sb, s, l) == 0;
 }
@@ -311,7 +311,7 @@ static bool is_name_byte(unsigned char c)
  * anything else, which takes the tree path. */
 static const char *plain_chain(const walker *w, TSNode n, uint32_t *len)
 {
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len || sb >= eb) return NULL;
     const unsigned char *p = (const unsigned char *)w->src;
     bool after_dot = true;
@@ -336,10 +336,10 @@ static const char *plain_chain(const walker *w, TSNode n, uint32_t *len)
 /* Appends `a.b.c` for identifier / attribute chains of identifiers; false otherwise. */
 static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 {
-    if (depth > 64 || ts_node_is_null(n)) return false;
+    if (depth > 64 || rl_ts_is_null(n)) return false;
     TSSymbol s = rl_ts_symbol(n);
     if (s == sym.s_identifier) {
-        uint32_t sbyte = ts_node_start_byte(n), ebyte = ts_node_end_byte(n);
+        uint32_t sbyte = rl_ts_start_byte(n), ebyte = ts_node_end_byte(n);
         if (ebyte > w->len || sbyte > ebyte) return false;
         rl_strbuf_addn(sb, w->src + sbyte, ebyte - sbyte);
         return true;
@@ -347,7 +347,7 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
     if (s == sym.s_attribute) {
         TSNode obj, attr;
         two_fields(n, fld.object, &obj, fld.attribute, &attr);
-        if (ts_node_is_null(obj) || ts_node_is_null(attr)) return false;
+        if (rl_ts_is_null(obj) || rl_ts_is_null(attr)) return false;
         if (!dotted_into(w, obj, sb, depth + 1)) return false;
         rl_strbuf_addc(sb, '.');
         return dotted_into(w, attr, sb, depth + 1);
@@ -370,7 +370,7 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 /* The dotted text of a name expression ("sys.modules"), arena-owned, or NULL. */
 static const char *dotted(walker *w, TSNode n)
 {
-    if (ts_node_is_null(n)) return NULL;
+    if (rl_ts_is_null(n)) return NULL;
     TSSymbol s = rl_ts_symbol(n);
     if (s == sym.s_identifier) return text_of(w, n); /* the common case */
     uint32_t plain_len;
@@ -396,7 +396,7 @@ static bool chain_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
     }
     if (is(n, sym.s_attribute)) {
         TSNode obj = field(n, fld.object), attr = field(n, fld.attribute);
-        if (ts_node_is_null(attr) || !chain_into(w, obj, sb, depth + 1)) return false;
+        if (rl_ts_is_null(attr) || !chain_into(w, obj, sb, depth + 1)) return false;
         rl_strbuf_addc(sb, '.');
         return dotted_into(w, attr, sb, depth + 1);
     }
@@ -405,7 +405,7 @@ static bool chain_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
 
 static const char *dotted_chain(walker *w, TSNode n)
 {
-    if (ts_node_is_null(n)) return NULL;
+    if (rl_ts_is_null(n)) return NULL;
     rl_strbuf *sb = &w->scratch;
     sb->len = 0;
     const char *out = NULL;
@@ -459,7 +459,7 @@ static const char *string_value(walker *w, TSNode n)
     named_list_release(&parts);
     if (!plain) return NULL;
     /* A byte string prefix (b"...") still names nothing importable. */
-    const char *start = w->src + ts_node_start_byte(n);
+    const char *start = w->src + rl_ts_start_byte(n);
     for (const char *p = start; p < w->src + w->len && *p != '"' && *p != '\''; p++)
         if (*p == 'b' || *p == 'B' || *p == 'f' || *p == 'F') return NULL;
     return value;
@@ -487,7 +487,7 @@ static rl_event *add_event(walker *w, rl_event_kind kind, TSNode at)
     e.kind = kind;
     e.scope = w->scope;
     e.flow = w->flow;
-    if (!ts_node_is_null(at)) e.span = span_of(w, at);
+    if (!rl_ts_is_null(at)) e.span = span_of(w, at);
     e.type_checking = w->type_checking;
     rl_vec_push(&w->f->events, e);
     return rl_vec_last(&w->f->events);
@@ -612,7 +612,7 @@ static void keep_pending_loads(walker *w)
  * a byte scan spares the tree lookups on nearly every method call. */
 static bool may_name_namespace(const walker *w, TSNode fn)
 {
-    uint32_t sb = ts_node_start_byte(fn), eb = ts_node_end_byte(fn);
+    uint32_t sb = rl_ts_start_byte(fn), eb = ts_node_end_byte(fn);
     if (eb > w->len || sb >= eb) return false;
     const char *p = w->src + sb, *end = w->src + eb;
     for (; p + 4 <= end; p++)
@@ -625,7 +625,7 @@ static bool may_name_namespace(const walker *w, TSNode fn)
 
 static bool is_namespace_dict(walker *w, TSNode n)
 {
-    if (ts_node_is_null(n)) return false;
+    if (rl_ts_is_null(n)) return false;
     TSSymbol s = rl_ts_symbol(n);
     if ((s != sym.s_call && s != sym.s_attribute) || !may_name_namespace(w, n)) return false;
     if (s == sym.s_call) {
@@ -797,13 +797,13 @@ static void key_of(walker *w, TSNode n, rl_key **keys, uint32_t *nkeys)
 static bool condition_keys(walker *w, TSNode cond, const char **var, key_vec *out,
                            uint32_t depth)
 {
-    if (depth > 16 || ts_node_is_null(cond)) return false;
+    if (depth > 16 || rl_ts_is_null(cond)) return false;
     TSSymbol s = rl_ts_symbol(cond);
     if (s == sym.s_parenthesized_expression && ts_node_named_child_count(cond) == 1)
         return condition_keys(w, named_child(cond, 0), var, out, depth + 1);
     if (s == sym.s_boolean_operator) {
         TSNode op = field(cond, fld.operator);
-        if (ts_node_is_null(op)) return false;
+        if (rl_ts_is_null(op)) return false;
         const char *optext = text_of(w, op);
         if (strcmp(optext, "or") != 0) {
             /* `and`: either side constrains the variable */
@@ -930,7 +930,7 @@ static void visit_import(walker *w, TSNode n)
         } else if (is(ch, sym.s_aliased_import)) {
             const char *full = dotted(w, field(ch, fld.name));
             TSNode alias = field(ch, fld.alias);
-            if (!full || ts_node_is_null(alias)) continue;
+            if (!full || rl_ts_is_null(alias)) continue;
             rl_event *e = add_event(w, RL_EV_IMPORT, n);
             e->what = RL_RES_IMPORT;
             set_loaded_modules(w, e, full);
@@ -950,7 +950,7 @@ static void visit_import_from(walker *w, TSNode n)
         uint32_t c = ts_node_named_child_count(modnode);
         for (uint32_t i = 0; i < c; i++) {
             TSNode ch = named_child(modnode, i);
-            if (is(ch, sym.s_import_prefix)) level = ts_node_end_byte(ch) - ts_node_start_byte(ch);
+            if (is(ch, sym.s_import_prefix)) level = ts_node_end_byte(ch) - rl_ts_start_byte(ch);
             else if (is(ch, sym.s_dotted_name)) rest = dotted(w, ch);
         }
         module = resolve_relative(w, level, rest);
@@ -981,7 +981,7 @@ static void visit_import_from(walker *w, TSNode n)
         if (is(ch, sym.s_aliased_import)) {
             name = dotted(w, field(ch, fld.name));
             TSNode alias = field(ch, fld.alias);
-            if (!ts_node_is_null(alias)) { bound = text_of(w, alias); at = alias; }
+            if (!rl_ts_is_null(alias)) { bound = text_of(w, alias); at = alias; }
         } else {
             name = dotted(w, ch);
             bound = name;
@@ -1046,7 +1046,7 @@ static void container_op(walker *w, TSNode at, const char *container, rl_contain
     if (op == RL_OP_CLEAR || op == RL_OP_POPITEM || op == RL_OP_PATCH_CLEAR) {
         e->keys = one_key(w, op == RL_OP_POPITEM ? RL_KEY_UNKNOWN : RL_KEY_ALL, NULL);
         e->nkeys = 1;
-    } else if (!ts_node_is_null(keynode)) {
+    } else if (!rl_ts_is_null(keynode)) {
         key_of(w, keynode, &e->keys, &e->nkeys);
     } else {
         e->keys = one_key(w, RL_KEY_UNKNOWN, NULL);
@@ -1060,21 +1060,21 @@ static void container_op(walker *w, TSNode at, const char *container, rl_contain
 static void visit_patch_dict(walker *w, TSNode call, const named_list *args)
 {
     TSNode target = nth_positional(args, 0);
-    if (ts_node_is_null(target)) return;
+    if (rl_ts_is_null(target)) return;
     const char *container = string_value(w, target);
     bool absolute = container != NULL;
     if (!container) container = dotted(w, target);
     if (!container || !may_be_sys_modules(container)) return;
     TSNode clear = keyword_arg(w, args, "clear");
-    if (ts_node_is_null(clear)) clear = nth_positional(args, 2);
+    if (rl_ts_is_null(clear)) clear = nth_positional(args, 2);
     TSNode values = keyword_arg(w, args, "values");
-    if (ts_node_is_null(values)) values = nth_positional(args, 1);
+    if (rl_ts_is_null(values)) values = nth_positional(args, 1);
 
     if (is(clear, sym.s_true)) {
         container_op(w, call, container, RL_OP_PATCH_CLEAR, (TSNode){0});
     } else {
         bool dict_literal = is(values, sym.s_dictionary);
-        if (ts_node_is_null(values) || (dict_literal && ts_node_named_child_count(values) == 0))
+        if (rl_ts_is_null(values) || (dict_literal && ts_node_named_child_count(values) == 0))
             return;
         key_vec ks = {0};
         named_list pairs = {0};
@@ -1258,8 +1258,8 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
         /* basicConfig() does nothing once the root logger has handlers */
         e->guarded = w->guard_depth > 0 || noop_again;
         TSNode a0 = nth_positional(args, 0);
-        if (ts_node_is_null(a0)) a0 = keyword_arg(w, args, is_str(method, "reload") ? "module" : "name");
-        if (ts_node_is_null(a0)) {
+        if (rl_ts_is_null(a0)) a0 = keyword_arg(w, args, is_str(method, "reload") ? "module" : "name");
+        if (rl_ts_is_null(a0)) {
             e->target_kind = RL_TARGET_NONE;
         } else if ((e->target = string_value(w, a0)) != NULL) {
             e->target_kind = RL_TARGET_STRING;
@@ -1368,7 +1368,7 @@ static void visit_conditional(walker *w, TSNode n)
 /* Binds every name of an assignment/loop/with target. */
 static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *value, uint32_t depth)
 {
-    if (ts_node_is_null(t) || depth > 32) return;
+    if (rl_ts_is_null(t) || depth > 32) return;
     TSSymbol s = rl_ts_symbol(t);
     if (s == sym.s_identifier) {
         add_binding(w, kind, text_of(w, t), value, t);
@@ -1393,7 +1393,7 @@ static void bind_target(walker *w, TSNode t, rl_binding_kind kind, const char *v
 static rl_binding_kind value_kind(walker *w, TSNode v, const char **value)
 {
     *value = NULL;
-    if (ts_node_is_null(v)) return RL_BIND_OTHER;
+    if (rl_ts_is_null(v)) return RL_BIND_OTHER;
     TSSymbol s = rl_ts_symbol(v);
     if (s == sym.s_identifier || s == sym.s_attribute) {
         *value = dotted(w, v);
@@ -1437,7 +1437,7 @@ static void visit_assignment(walker *w, TSNode n)
         nchain++;
     }
     while (is(value, sym.s_assignment)) value = field(value, fld.right); /* a = b = ... = 9 more */
-    if (ts_node_is_null(value)) return; /* bare annotation `x: int` binds nothing */
+    if (rl_ts_is_null(value)) return; /* bare annotation `x: int` binds nothing */
     const char *v;
     rl_binding_kind kind = value_kind(w, value, &v);
     if (is_namespace_dict(w, value)) add_dynamic_namespace(w, "alias", n); /* d = globals() */
@@ -1625,7 +1625,7 @@ static void visit_function(walker *w, TSNode n, bool is_lambda)
     const char *fname = is_lambda ? "<lambda>" : text_of(w, name);
     if (!is_lambda) add_binding(w, RL_BIND_DEF, fname, NULL, name);
     named_list plist = {0};
-    if (!ts_node_is_null(params)) named_list_init(&plist, params);
+    if (!rl_ts_is_null(params)) named_list_init(&plist, params);
     visit_parameter_defaults(w, &plist);
 
     uint32_t saved_scope = w->scope, saved_flow = w->flow, saved_cond = w->cond_depth,
@@ -1680,7 +1680,7 @@ static void visit_class(walker *w, TSNode n)
  * every `if` condition would otherwise copy each into the file's arena. */
 static const char *cond_text(walker *w, TSNode n)
 {
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len) eb = w->len;
     if (sb > eb) sb = eb;
     w->cond_text.len = 0;
@@ -1691,7 +1691,7 @@ static const char *cond_text(walker *w, TSNode n)
 
 static bool is_idempotence_guard(walker *w, TSNode cond)
 {
-    if (ts_node_is_null(cond)) return false;
+    if (rl_ts_is_null(cond)) return false;
     const char *t = cond_text(w, cond);
     if (strstr(t, "isinstance(")) return false;
     const char *notin = strstr(t, " not in ");
@@ -1865,14 +1865,14 @@ static void visit_try(walker *w, TSNode n)
         if (parts.k[i].symbol != sym.s_except_clause) continue;
         marker(w, RL_EV_ARM);
         TSNode alias = field(ch, fld.alias);
-        if (!ts_node_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
+        if (!rl_ts_is_null(alias)) bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
         TSNode caught = field(ch, fld.value);
-        if (!ts_node_is_null(caught)) add_class_refs(w, RL_REF_EXCEPT, caught);
+        if (!rl_ts_is_null(caught)) add_class_refs(w, RL_REF_EXCEPT, caught);
         named_list handler;
         named_list_init(&handler, ch);
         /* `try: NAME` / `except NameError: ...` runs only while NAME is unbound:
            a reload keeps the module's globals, so it runs once */
-        bool once = !ts_node_is_null(caught) && strcmp(text_of(w, caught), "NameError") == 0;
+        bool once = !rl_ts_is_null(caught) && strcmp(text_of(w, caught), "NameError") == 0;
         w->guard_depth += once;
         w->handler_depth++;
         for (uint32_t j = 0; j < handler.n; j++) {
@@ -1904,7 +1904,7 @@ static void visit_with(walker *w, TSNode n)
             if (is(value, sym.s_as_pattern)) {
                 visit(w, named_child(value, 0));
                 TSNode alias = field(value, fld.alias);
-                if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0)
+                if (!rl_ts_is_null(alias) && ts_node_named_child_count(alias) > 0)
                     alias = named_child(alias, 0);
                 bind_target(w, alias, RL_BIND_LOOP_VAR, NULL, 0);
             } else {
@@ -1923,7 +1923,7 @@ static void visit_match(walker *w, TSNode n)
     marker(w, RL_EV_BRANCH);
     named_list cases = {0};
     TSNode body = field(n, fld.body);
-    if (!ts_node_is_null(body)) named_list_init(&cases, body);
+    if (!rl_ts_is_null(body)) named_list_init(&cases, body);
     for (uint32_t i = 0; i < cases.n; i++) {
         if (cases.k[i].symbol != sym.s_case_clause) continue;
         marker(w, RL_EV_ARM);
@@ -1939,7 +1939,7 @@ static void visit_type_check(walker *w, TSNode n)
 {
     if (ts_node_named_child_count(n) != 2) return;
     /* nearly every comparison has no `type(` in it: a byte scan says so */
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len || sb >= eb) return;
     bool maybe = false;
     for (const char *p = w->src + sb, *end = w->src + eb; p + 4 <= end && !maybe; p++)
@@ -1973,7 +1973,7 @@ static void visit_names_statement(walker *w, TSNode n, rl_binding_kind kind)
  * the comment is alone on its line, a plain line noqa after code. */
 static void visit_comment(walker *w, TSNode n)
 {
-    uint32_t sb = ts_node_start_byte(n), eb = ts_node_end_byte(n);
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
     if (eb > w->len || sb >= eb) return;
     const char *start = w->src + sb, *end = w->src + eb;
     for (const char *p = start; p < end; p++) {
@@ -1997,7 +1997,7 @@ static void visit_comment(walker *w, TSNode n)
         q += 4;
         if (q < end && *q != ':' && *q != ' ' && *q != '\t' && *q != '#')
             continue; /* "# noqafoo" is not a noqa */
-        rl_noqa nq = {ts_node_start_point(n).row + 1, NULL, file_level};
+        rl_noqa nq = {rl_ts_start_point(n).row + 1, NULL, file_level};
         if (q < end && *q == ':') {
             q++;
             const char *stop = q;
@@ -2012,7 +2012,7 @@ static void visit_comment(walker *w, TSNode n)
 /* An f-string (its prefix has an f): the only strings with interpolations. */
 static bool is_fstring(const walker *w, TSNode n)
 {
-    for (uint32_t i = ts_node_start_byte(n); i < w->len; i++) {
+    for (uint32_t i = rl_ts_start_byte(n); i < w->len; i++) {
         char c = w->src[i];
         if (c == '"' || c == '\'') return false;
         if (c == 'f' || c == 'F') return true;
@@ -2023,7 +2023,7 @@ static bool is_fstring(const walker *w, TSNode n)
 static void record_syntax_error(walker *w, TSNode n)
 {
     if (w->f->syntax_errors.len >= 64) return;
-    TSPoint p = ts_node_start_point(n);
+    TSPoint p = rl_ts_start_point(n);
     rl_span s = span_of(w, n);
     rl_syntax_error e = {p.row + 1, s.col};
     /* one entry per line is enough to point the user at it */
@@ -2033,9 +2033,9 @@ static void record_syntax_error(walker *w, TSNode n)
 
 static void visit(walker *w, TSNode n)
 {
-    if (ts_node_is_null(n)) return;
+    if (rl_ts_is_null(n)) return;
     if (w->depth >= RL_MAX_DEPTH) {
-        if (!w->f->truncated) w->f->truncated_line = ts_node_start_point(n).row + 1;
+        if (!w->f->truncated) w->f->truncated_line = rl_ts_start_point(n).row + 1;
         w->f->truncated = true;
         return;
     }

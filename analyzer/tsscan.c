@@ -41,6 +41,13 @@ static inline TSNode node_at(const TSTree *tree, const Subtree *subtree, Length 
     return (TSNode){{position.bytes, position.extent.row, position.extent.column, alias}, subtree, tree};
 }
 
+/* Where a node starts: what ts_node_start_byte and ts_node_start_point
+ * read from it (node.c), without the two calls. */
+static inline Length start_of(TSNode n)
+{
+    return (Length){n.context[0], {n.context[1], n.context[2]}};
+}
+
 /* The public kind of a visible subtree shown as alias (0: none). */
 static inline TSSymbol public_kind(const TSLanguage *lang, Subtree t, TSSymbol alias)
 {
@@ -61,7 +68,7 @@ void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t d
         .children = ts_subtree_children(root),
         .aliases = ts_language_alias_sequence(lang, root.ptr->production_id),
         .count = root.ptr->child_count,
-        .position = {ts_node_start_byte(start), ts_node_start_point(start)},
+        .position = start_of(start),
     };
     while (top) {
         frame *f = &stack[top - 1];
@@ -267,12 +274,12 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
 
 static bool kids_start(kids_ctx *k, TSNode n)
 {
-    if (ts_node_is_null(n)) return false;
+    if (!n.id) return false; /* ts_node_is_null */
     Subtree self = *(const Subtree *)n.id;
     if (ts_subtree_child_count(self) == 0) return false;
     k->tree = n.tree;
     k->lang = n.tree->language;
-    return kids_in(k, self, (Length){ts_node_start_byte(n), ts_node_start_point(n)}, 0, 0);
+    return kids_in(k, self, start_of(n), 0, 0);
 }
 
 uint32_t rl_ts_kids(TSNode n, rl_ts_kid *out, uint32_t cap, bool named_only)

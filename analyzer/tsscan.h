@@ -61,6 +61,12 @@ TSNode rl_ts_child(TSNode n, uint32_t index, bool named_only);
  * not, as a cursor does not (tests/unit/test_tsscan.c counts the cases). */
 TSNode rl_ts_field(TSNode n, TSFieldId field);
 
+/* ts_node_is_null, ts_node_start_byte and ts_node_start_point, inlined: a
+ * TSNode carries its start (api.h), and the walk asks for it everywhere. */
+static inline bool rl_ts_is_null(TSNode n) { return n.id == NULL; }
+static inline uint32_t rl_ts_start_byte(TSNode n) { return n.context[0]; }
+static inline TSPoint rl_ts_start_point(TSNode n) { return (TSPoint){n.context[1], n.context[2]}; }
+
 /* ts_node_symbol of a non-null node, without its two calls into the library:
  * the walk asks for node kinds more than for anything else. */
 TSSymbol rl_ts_symbol(TSNode n);
