@@ -215,6 +215,11 @@ uint32_t rl_utf8_count(const char *s, size_t n)
         count += 8;
     }
     while (i < n) {
+        if ((unsigned char)s[i] < 0x80) { /* the tail of an ASCII run */
+            i++;
+            count++;
+            continue;
+        }
         size_t k = rl_utf8_decode(s + i, n - i, NULL);
         i += k ? k : 1; /* an invalid byte is one character */
         count++;
