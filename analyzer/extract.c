@@ -115,7 +115,6 @@ int rl_extract_init(void)
     };
     free(special_kinds);
     special_kinds = rl_ts_stop_table(lang, special, sizeof special / sizeof special[0], &nsymbols);
-    rl_ts_prepare(lang);
     /* The same check every parser does, once, with a clear message. */
     TSParser *parser = ts_parser_new();
     bool ok = ts_parser_set_language(parser, lang);
@@ -129,7 +128,6 @@ void rl_extract_shutdown(void)
 {
     free(special_kinds);
     special_kinds = NULL;
-    rl_ts_unprepare();
 }
 
 /* ---- walker state --------------------------------------------------------- */

@@ -159,46 +159,10 @@ typedef struct kids_ctx {
  * balanced); past this the rest of a hostile one is not listed. */
 #define RL_MAX_HIDDEN_DEPTH 1000
 
-/* The field of each structural child of each production, looked up once
- * (rl_ts_prepare) instead of searching the production's field map for every
- * child of every node listed. Set before any worker starts, read-only after. */
-static struct {
-    const TSLanguage *lang;
-    TSFieldId *field;  /* [production_id * width + structural index] */
-    uint32_t width;    /* the grammar's longest production */
-} own_fields;
-
-void rl_ts_prepare(const TSLanguage *lang)
+/* The field a production gives its structural child i itself (not through
+ * an invisible node), or 0. */
+static TSFieldId own_field(const TSFieldMapEntry *map, const TSFieldMapEntry *map_end, uint32_t i)
 {
-    free(own_fields.field);
-    uint32_t width = lang->max_alias_sequence_length, count = lang->production_id_count;
-    TSFieldId *table = rl_xcalloc((size_t)count * (width ? width : 1), sizeof(TSFieldId));
-    for (uint32_t p = 0; p < count; p++) {
-        const TSFieldMapEntry *map, *map_end;
-        ts_language_field_map(lang, p, &map, &map_end);
-        /* backwards: the first entry for a child wins, as in the search */
-        for (const TSFieldMapEntry *m = map_end; m-- > map;)
-            if (!m->inherited && m->child_index < width) table[p * width + m->child_index] = m->field_id;
-    }
-    own_fields.lang = lang;
-    own_fields.field = table;
-    own_fields.width = width;
-}
-
-void rl_ts_unprepare(void)
-{
-    free(own_fields.field);
-    own_fields.lang = NULL;
-    own_fields.field = NULL;
-}
-
-/* The field parent's production gives its structural child i itself (not
- * through an invisible node), or 0. */
-static TSFieldId own_field(const TSLanguage *lang, const TSFieldMapEntry *map,
-                           const TSFieldMapEntry *map_end, uint32_t production, uint32_t i)
-{
-    if (lang == own_fields.lang && i < own_fields.width)
-        return own_fields.field[production * own_fields.width + i];
     for (const TSFieldMapEntry *m = map; m < map_end; m++)
         if (!m->inherited && m->child_index == i) return m->field_id;
     return 0;
@@ -225,7 +189,7 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
         bool extra = ts_subtree_extra(*c);
         if (!extra) {
             if (aliases) alias = aliases[structural];
-            field = own_field(k->lang, map, map_end, parent.ptr->production_id, structural);
+            field = own_field(map, map_end, structural);
             if (!field) field = outer_field;
             structural++;
         }
@@ -248,7 +212,7 @@ static bool kids_in(kids_ctx *k, Subtree parent, Length position, TSFieldId oute
             const TSFieldMapEntry *inner_map, *inner_end;
             ts_language_field_map(k->lang, wrapper.ptr->production_id, &inner_map, &inner_end);
             alias = inner_aliases ? inner_aliases[0] : 0;
-            TSFieldId inner_field = own_field(k->lang, inner_map, inner_end, wrapper.ptr->production_id, 0);
+            TSFieldId inner_field = own_field(inner_map, inner_end, 0);
             if (inner_field) field = inner_field;
         }
         if (ts_subtree_visible(*c) || alias) {

@@ -26,13 +26,6 @@ void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t d
 bool *rl_ts_stop_table(const TSLanguage *lang, const TSSymbol *kinds, uint32_t nkinds,
                        uint32_t *nsymbols);
 
-/* Builds the per-production field table rl_ts_kids, rl_ts_child and
- * rl_ts_field use for lang's trees (without it they search the grammar's
- * field maps, with the same answers). Call before any thread lists children;
- * rl_ts_unprepare frees it. */
-void rl_ts_prepare(const TSLanguage *lang);
-void rl_ts_unprepare(void);
-
 /* A visible child, the field it fills (0: none), its kind (the public
  * symbol, as rl_ts_symbol answers) and whether it is a leaf (no children,
  * visible or hidden: a node whose children are all hidden is not one). What

@@ -796,7 +796,6 @@ static int setup(void **state)
     g_kids = xrealloc(NULL, sizeof *g_kids * g_kids_cap);
     g_trunc = xrealloc(NULL, sizeof *g_trunc * (g_kids_cap + 1));
     stop_sets_init();
-    rl_ts_prepare(lang); /* the per-production field table, as the analyzer runs */
     return 0;
 }
 
@@ -804,7 +803,6 @@ static int teardown(void **state)
 {
     (void)state;
     stop_sets_free();
-    rl_ts_unprepare();
     free(g_kids);
     free(g_trunc);
     free(g_hits.v);
@@ -902,19 +900,6 @@ static void test_kids_snippets(void **state)
     assert_true(g_counts.child_calls > 0);
     assert_true(g_counts.field_hits > 0);
     assert_true(g_counts.leaves > 0);
-    assert_int_equal(g_mismatches, 0);
-}
-
-/* The same answers without the field table: the grammar's field maps searched
- * child by child (what a language rl_ts_prepare was not called for gets). */
-static void test_kids_snippets_unprepared(void **state)
-{
-    (void)state;
-    rl_ts_unprepare();
-    run_counted("snippets, rl_ts_kids without the field table", true, false);
-    rl_ts_prepare(lang);
-    assert_true(g_counts.kids_nodes > 0);
-    assert_true(g_counts.field_hits > 0);
     assert_int_equal(g_mismatches, 0);
 }
 
@@ -1085,7 +1070,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stop_table),
         cmocka_unit_test(test_kids_snippets),
-        cmocka_unit_test(test_kids_snippets_unprepared),
         cmocka_unit_test(test_scan_snippets),
         cmocka_unit_test(test_scan_stops_at_error),
         cmocka_unit_test(test_stdlib_files),
