@@ -296,6 +296,9 @@ void rl_graph_origins_of_qual(const rl_project *p, uint32_t file, const char *qu
 
 static void add_site(rl_graph *g, uint32_t module, uint32_t file, rl_span span, const char *helper)
 {
+    /* a target that names no module (an empty key recovered from broken
+       syntax, sys.modules[""]) has no node to carry the site */
+    if (module == RL_NONE) return;
     rl_module *m = &g->modules.items[module];
     for (uint32_t i = 0; i < m->sites.len; i++)
         if (m->sites.items[i].file == file && m->sites.items[i].span.line == span.line &&

@@ -68,12 +68,13 @@ static void resolve_reload_target(const rl_resolver *r, rl_file_facts *f, rl_eve
     } else if (e->target_kind == RL_TARGET_SUBSCRIPT) {
         const char *q = rl_resolve(r, e->scope, e->target);
         if (!q || strcmp(q, "sys.modules") != 0) return;
+        /* sys.modules[""] names no module (no import can make one) */
         uint32_t n = 0;
-        for (uint32_t k = 0; k < e->nkeys; k++) n += e->keys[k].kind == RL_KEY_LITERAL;
+        for (uint32_t k = 0; k < e->nkeys; k++) n += e->keys[k].kind == RL_KEY_LITERAL && *e->keys[k].text;
         if (n == 0) return;
         e->targets = rl_arena_alloc(&f->arena, sizeof(char *) * n);
         for (uint32_t k = 0; k < e->nkeys; k++)
-            if (e->keys[k].kind == RL_KEY_LITERAL) e->targets[e->ntargets++] = e->keys[k].text;
+            if (e->keys[k].kind == RL_KEY_LITERAL && *e->keys[k].text) e->targets[e->ntargets++] = e->keys[k].text;
     }
 }
 

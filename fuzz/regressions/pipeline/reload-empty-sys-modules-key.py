@@ -1,0 +1,2 @@
+import importlib, sys
+importlib.reload(sys.modules[""])
