@@ -20,6 +20,7 @@
 #include <tree_sitter/api.h>
 
 #include "model.h"
+#include "resolve.h"
 #include "tsscan.h"
 #include "util.h"
 
@@ -360,14 +361,15 @@ static bool dotted_into(walker *w, TSNode n, rl_strbuf *sb, uint32_t depth)
         return dotted_into(w, attr, sb, depth + 1);
     }
     if (s == sym.s_dotted_name) {
-        rl_ts_kid k[16];
-        uint32_t n_children = rl_ts_kids(n, k, 16, true);
-        for (uint32_t i = 0; i < n_children; i++) {
+        named_list parts;
+        named_list_init(&parts, n);
+        bool ok = parts.n > 0;
+        for (uint32_t i = 0; i < parts.n && ok; i++) {
             if (i) rl_strbuf_addc(sb, '.');
-            TSNode part = i < 16 ? k[i].node : named_child(n, i);
-            if (!dotted_into(w, part, sb, depth + 1)) return false;
+            ok = dotted_into(w, parts.k[i].node, sb, depth + 1);
         }
-        return n_children > 0;
+        named_list_release(&parts);
+        return ok;
     }
     if (s == sym.s_parenthesized_expression && ts_node_named_child_count(n) == 1)
         return dotted_into(w, named_child(n, 0), sb, depth + 1);
@@ -1537,21 +1539,6 @@ static void visit_parameter_defaults(walker *w, const named_list *params)
     }
 }
 
-/* Whether a binding makes its name a local object of its function scope
- * for resolution (resolve.c, from_candidates): anything but an import, an
- * alias, a del or a declaration, unless it only runs under TYPE_CHECKING. */
-static bool binds_local_object(const rl_binding *b)
-{
-    if (b->flags & RL_BINDING_TYPE_CHECKING) return false;
-    switch (b->kind) {
-    case RL_BIND_IMPORT: case RL_BIND_FROM_IMPORT: case RL_BIND_STAR_IMPORT: case RL_BIND_ALIAS:
-    case RL_BIND_DELETE: case RL_BIND_GLOBAL_DECL: case RL_BIND_NONLOCAL_DECL:
-        return false;
-    default:
-        return true;
-    }
-}
-
 /* The names a function scope binds, for prune_function_events: slots of an
  * open-addressing table reused across functions (walker.scope_names). */
 enum { NAME_LOCAL = 1, NAME_DECLARED = 2 };
@@ -1594,7 +1581,8 @@ static void prune_function_events(walker *w, uint32_t scope, uint32_t first_even
         scope_name *slot = scope_name_slot(slots, n - 1, b->name, strlen(b->name));
         slot->name = b->name;
         if (b->kind == RL_BIND_GLOBAL_DECL || b->kind == RL_BIND_NONLOCAL_DECL) slot->how |= NAME_DECLARED;
-        else if (binds_local_object(b)) slot->how |= NAME_LOCAL;
+        /* as resolution sees it (resolve.c): TYPE_CHECKING bindings never run */
+        else if (!(b->flags & RL_BINDING_TYPE_CHECKING) && rl_binding_is_local_object(b)) slot->how |= NAME_LOCAL;
     }
     uint32_t kept = first_event;
     bool judged = false;

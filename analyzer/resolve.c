@@ -133,6 +133,17 @@ static bool is_py2_fallback(const rl_binding *b)
                         rl_str_starts_with(b->value, "__builtin__"));
 }
 
+bool rl_binding_is_local_object(const rl_binding *b)
+{
+    switch (b->kind) {
+    case RL_BIND_IMPORT: case RL_BIND_FROM_IMPORT: case RL_BIND_STAR_IMPORT: case RL_BIND_ALIAS:
+    case RL_BIND_DELETE: case RL_BIND_GLOBAL_DECL: case RL_BIND_NONLOCAL_DECL:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* What the candidates of a name say it is. A module-level definition is
  * "<module>.<name>"; anything else that is not an import is a local object. */
 static result from_candidates(const rl_resolver *r, uint32_t scope, uint32_t first,
@@ -152,10 +163,8 @@ static result from_candidates(const rl_resolver *r, uint32_t scope, uint32_t fir
                first in source order */
             if (!chosen || (is_py2_fallback(chosen) && !is_py2_fallback(c))) chosen = c;
             break;
-        case RL_BIND_DELETE:
-            break;
         default:
-            if (!local) local = c;
+            if (!local && rl_binding_is_local_object(c)) local = c;
             break;
         }
     }

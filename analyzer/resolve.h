@@ -23,6 +23,12 @@ typedef struct rl_resolver {
     const uint32_t *by_name; /* facts->binding_index */
 } rl_resolver;
 
+/* Whether b makes its name a local object of its scope (a def, a parameter, a
+ * computed value): anything but an import, an alias, a del, a declaration or
+ * the star import. Such a binding shadows every import of the name, so
+ * whatever is reached through it resolves to nothing outside module scope. */
+bool rl_binding_is_local_object(const rl_binding *b);
+
 /* Sorts the bindings of facts by (scope, name) into facts->binding_index
  * (owned by the file's arena). Once per file, before any resolver. */
 void rl_resolver_index(rl_file_facts *facts);
