@@ -58,7 +58,8 @@ static void *arena_take(rl_arena *a, size_t n, size_t align)
         void *p = chunk_take(a->head, n, align);
         if (p) return p;
     }
-    if (n > RL_ARENA_CHUNK_SIZE / 4) {
+    size_t max_chunk = a->chunk_size ? a->chunk_size : RL_ARENA_CHUNK_SIZE;
+    if (n > max_chunk / 4) {
         rl_arena_chunk *big = chunk_new(n);
         if (a->head) {
             big->next = a->head->next;
@@ -68,8 +69,10 @@ static void *arena_take(rl_arena *a, size_t n, size_t align)
         }
         return chunk_take(big, n, align);
     }
-    size_t cap = a->head ? a->head->cap * 2 : RL_ARENA_FIRST_CHUNK;
-    if (cap > RL_ARENA_CHUNK_SIZE) cap = RL_ARENA_CHUNK_SIZE;
+    size_t cap = a->chunk_size          ? a->chunk_size
+                 : a->head              ? a->head->cap * 2
+                                        : RL_ARENA_FIRST_CHUNK;
+    if (cap > max_chunk) cap = max_chunk;
     while (cap < n) cap *= 2;
     rl_arena_chunk *c = chunk_new(cap);
     c->next = a->head;

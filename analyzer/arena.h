@@ -13,6 +13,9 @@ typedef struct rl_arena_chunk rl_arena_chunk;
 typedef struct rl_arena {
     rl_arena_chunk *head;
     size_t used_total; /* bytes handed out, for --stats */
+    size_t chunk_size; /* 0: chunks grow from 2 KiB to 64 KiB (one arena per file);
+                          else every chunk is this big (a region holding the facts of
+                          many files, kept apart from the parser's short-lived heap) */
 } rl_arena;
 
 /* Zeroed memory, aligned for any type; owned by the arena. */

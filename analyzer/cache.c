@@ -28,8 +28,9 @@
  *
  * How to add a field to facts.h: encode it in the put_* function of its
  * record, decode and validate it in the matching get_*, adjust the record
- * size below, bump RL_CACHE_FORMAT (cache.h), update the sizes in the
- * static assertions, and compare it in tests/unit/test_cache.c. */
+ * size below, bump RL_CACHE_FORMAT (cache.h), copy it in
+ * rl_file_facts_move (facts.c), update the sizes in the static assertions
+ * (facts.h), and compare it in tests/unit/test_cache.c. */
 #include "cache.h"
 
 #include <dirent.h>
@@ -46,19 +47,6 @@
 
 #include "rl_version.h"
 
-/* A field added to a facts record changes its size: this stops the build
- * until cache.c learns the field (see "How to add a field" above). */
-#if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(rl_scope) == 32, "rl_scope changed: update cache.c");
-_Static_assert(sizeof(rl_binding) == 88, "rl_binding changed: update cache.c");
-_Static_assert(sizeof(rl_ref) == 56, "rl_ref changed: update cache.c");
-_Static_assert(sizeof(rl_key) == 16, "rl_key changed: update cache.c");
-_Static_assert(sizeof(rl_event) == 168, "rl_event changed: update cache.c");
-_Static_assert(sizeof(rl_syntax_error) == 8, "rl_syntax_error changed: update cache.c");
-_Static_assert(sizeof(rl_call_site) == 32, "rl_call_site changed: update cache.c");
-_Static_assert(sizeof(rl_noqa) == 24, "rl_noqa changed: update cache.c");
-_Static_assert(sizeof(rl_file_facts) == 160, "rl_file_facts changed: update cache.c");
-#endif
 _Static_assert(sizeof(RL_VERSION) <= 32, "RL_VERSION does not fit the entry header");
 
 /* ---- XXH64 ------------------------------------------------------------------ */

@@ -274,8 +274,45 @@ typedef struct rl_file_facts {
     bool parse_timed_out;            /* the parser gave up (time limit): no facts */
     RL_VEC(rl_noqa) noqa;            /* noqa comments, by line */
     uint32_t nlines;
+    bool in_region;                  /* moved (rl_file_facts_move): the vectors and strings
+                                        belong to a region, the arena is empty */
 } rl_file_facts;
 
+/* A field added to a facts record changes its size: this stops the build
+ * until the two places that copy every field learn it: the cache's encoder
+ * and decoder (cache.c, "How to add a field") and rl_file_facts_move. */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(rl_scope) == 32, "rl_scope changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_binding) == 88, "rl_binding changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_ref) == 56, "rl_ref changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_key) == 16, "rl_key changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_event) == 168, "rl_event changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_syntax_error) == 8, "rl_syntax_error changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_call_site) == 32, "rl_call_site changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_noqa) == 24, "rl_noqa changed: update cache.c and rl_file_facts_move");
+_Static_assert(sizeof(rl_file_facts) == 168, "rl_file_facts changed: update cache.c and rl_file_facts_move");
+#endif
+
 void rl_file_facts_release(rl_file_facts *f);
+
+/* Moving the facts a run keeps out of the per-file heap. A worker's files
+ * leave a mix of long-lived facts and the parser's short-lived trees in one
+ * heap; kept there, 40 MB of facts end up spread between the freed trees of
+ * the standard library and every later parse allocates around them. A
+ * mover copies each file's facts, once the per-file model is done, into one
+ * region (an arena of large chunks) with equal strings stored once, and
+ * frees the originals, so the heap holds only the current file's work. */
+typedef struct rl_moved_str rl_moved_str;
+typedef struct rl_facts_mover {
+    rl_arena *region;     /* where moved facts live; owned by the caller */
+    rl_moved_str *slots;  /* string table of the file being moved (open addressing) */
+    uint32_t nslots, nused, generation;
+} rl_facts_mover;
+
+/* Copies f's records, arrays and strings into m->region, frees f's own
+ * storage and marks f in_region: afterwards f reads exactly as before, and
+ * rl_file_facts_release leaves the memory to the region. */
+void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m);
+void rl_facts_mover_release(rl_facts_mover *m);
 
 #endif

@@ -434,6 +434,7 @@ static void prune_attr_loads(rl_project *project)
         }
         if (kept == f->refs.len) continue;
         f->refs.len = kept;
+        if (f->in_region) continue; /* the region keeps the space until the run ends */
         f->refs.items = kept ? rl_xrealloc(f->refs.items, sizeof(rl_ref) * kept) : (free(f->refs.items), NULL);
         f->refs.cap = kept;
     }

@@ -101,6 +101,9 @@ typedef struct rl_project {
     rl_arena arena;              /* run arena: paths, module names, messages */
     RL_VEC(rl_file) files;       /* sorted by path */
     struct rl_graph *graph;      /* the module graph (graph.h), built by rl_model_build */
+    rl_arena *fact_regions;      /* one per worker: the files' facts once moved
+                                    (rl_file_facts_move); freed after the files' facts */
+    unsigned nfact_regions;
 } rl_project;
 
 #endif

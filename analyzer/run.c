@@ -57,6 +57,15 @@ typedef struct work {
     atomic_uint next;
 } work;
 
+/* Each worker keeps its files' facts in a region of 1 MiB chunks. */
+#define RL_FACT_REGION_CHUNK (1u << 20)
+
+/* One worker thread: the files it takes, facts moved into its own region. */
+typedef struct worker {
+    work *work;
+    rl_facts_mover mover;
+} worker;
+
 char *rl_syntax_error_message(const rl_file_facts *facts)
 {
     rl_strbuf sb = {0};
@@ -78,7 +87,7 @@ char *rl_syntax_error_message(const rl_file_facts *facts)
     return rl_strbuf_detach(&sb);
 }
 
-static void process_file(work *w, uint32_t i, struct TSParser *parser)
+static void process_file(work *w, uint32_t i, struct TSParser *parser, rl_facts_mover *mover)
 {
     rl_project *p = w->project;
     rl_file *f = &p->files.items[i];
@@ -131,6 +140,9 @@ static void process_file(work *w, uint32_t i, struct TSParser *parser)
         }
     }
     rl_source_release(&src); /* facts keep copies; emitters re-read the file */
+    /* decoded facts are already packed (a handful of exact blocks), and a
+       warm run parses nothing for them to get in the way of */
+    if (!hit) rl_file_facts_move(&f->facts, mover);
     if (f->facts.parse_timed_out) {
         f->status = RL_FILE_TOO_LARGE;
         rl_strbuf sb = {0};
@@ -152,15 +164,17 @@ static void process_file(work *w, uint32_t i, struct TSParser *parser)
 
 static void *worker_main(void *arg)
 {
-    work *w = arg;
+    worker *self = arg;
+    work *w = self->work;
     struct TSParser *parser = NULL; /* one per worker: its buffers are reused across files */
     for (;;) {
         unsigned i = atomic_fetch_add(&w->next, 1u);
         if (i >= w->project->files.len) break;
         if (!parser) parser = rl_extract_parser_new();
-        process_file(w, i, parser);
+        process_file(w, i, parser, &self->mover);
     }
     rl_extract_parser_delete(parser);
+    rl_facts_mover_release(&self->mover);
     return NULL;
 }
 
@@ -180,14 +194,22 @@ static int extract_all(rl_project *p, file_result *results, unsigned nthreads, r
 {
     work w = {.project = p, .results = results, .cache = cache};
     atomic_init(&w.next, 0u);
+    p->fact_regions = rl_xcalloc(nthreads, sizeof(rl_arena));
+    p->nfact_regions = nthreads;
+    worker *workers = rl_xcalloc(nthreads, sizeof(worker));
+    for (unsigned t = 0; t < nthreads; t++) {
+        p->fact_regions[t].chunk_size = RL_FACT_REGION_CHUNK;
+        workers[t] = (worker){.work = &w, .mover = {.region = &p->fact_regions[t]}};
+    }
     if (nthreads <= 1) {
-        worker_main(&w);
+        worker_main(&workers[0]);
+        free(workers);
         return 0;
     }
     pthread_t *threads = rl_xcalloc(nthreads, sizeof(pthread_t));
     unsigned started = 0;
     for (; started < nthreads; started++) {
-        int err = pthread_create(&threads[started], NULL, worker_main, &w);
+        int err = pthread_create(&threads[started], NULL, worker_main, &workers[started]);
         if (err) {
             /* Fewer threads is fine: the started ones (or this one) finish the work. */
             rl_warning("could only start %u of %u worker threads: %s", started, nthreads,
@@ -195,9 +217,10 @@ static int extract_all(rl_project *p, file_result *results, unsigned nthreads, r
             break;
         }
     }
-    if (started == 0) worker_main(&w);
+    if (started == 0) worker_main(&workers[0]);
     for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
     free(threads);
+    free(workers);
     return 0;
 }
 
@@ -437,6 +460,8 @@ int rl_run(const rl_options *o)
     rl_vec_release(&diags.items);
     rl_model_release(&project);
     for (uint32_t i = 0; i < nfiles; i++) rl_file_facts_release(&project.files.items[i].facts);
+    for (unsigned k = 0; k < project.nfact_regions; k++) rl_arena_release(&project.fact_regions[k]);
+    free(project.fact_regions);
     rl_vec_release(&project.files);
     rl_arena_release(&project.arena);
     rl_extract_shutdown();

@@ -6,7 +6,8 @@
  * (CACHEDIR.TAG, hits, rebuilt entries, unusable folders: one warning),
  * eviction (the daily sweep of old entries and stale temporary files, nothing
  * foreign touched, loads refreshing entries), the default location and the
- * `cache-dir` configuration key. Run under ASan and UBSan in the asan build. */
+ * `cache-dir` configuration key. Also facts moved into a region
+ * (rl_file_facts_move), checked with the same deep comparison. Run under ASan and UBSan in the asan build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -321,6 +322,64 @@ static void test_round_trip_sources(void **state)
     extract(&f, broken_source, "m", false, false);
     assert_true(f.syntax_errors.len > 0);
     rl_file_facts_release(&f);
+}
+
+/* ---- moving facts into a region (facts.h) ------------------------------------------ */
+
+/* A run moves each file's facts into its worker's region: every field must
+ * read the same afterwards (compared with a decoded copy, and by encoding),
+ * long after later files were moved by the same mover (its string table
+ * forgets each file; ASan sees the originals freed once, and nothing of the
+ * region freed by rl_file_facts_release). Equal strings share one copy. */
+static void test_move_into_region(void **state)
+{
+    (void)state;
+    const char *sources[] = {rich_source, broken_source, "", "x = 1\n",
+                             "def f():\n    import m\n    del sys.modules['m']\n"};
+    enum { NSOURCES = sizeof sources / sizeof *sources, NFILES = NSOURCES * 2 };
+    /* small chunks: records outgrow them and take chunks of their own */
+    rl_arena region = {.chunk_size = 4096};
+    rl_facts_mover mover = {.region = &region};
+    rl_file_facts files[NFILES];
+    rl_strbuf entries[NFILES];
+    for (uint32_t k = 0; k < NFILES; k++) {
+        extract(&files[k], sources[k % NSOURCES], "pkg.mod", false, k >= NSOURCES);
+        entries[k] = (rl_strbuf){0};
+        assert_true(rl_cache_encode(&files[k], &test_key, &entries[k]));
+        rl_file_facts_move(&files[k], &mover);
+        assert_true(files[k].in_region);
+        assert_null(files[k].arena.head); /* the file's own storage is gone */
+        rl_file_facts_move(&files[k], &mover); /* moving again changes nothing */
+    }
+    for (uint32_t k = 0; k < NFILES; k++) {
+        rl_file_facts reference = {0};
+        assert_int_equal(rl_cache_decode(entries[k].data, entries[k].len, &test_key, &reference), 0);
+        same_facts(&reference, &files[k]);
+        rl_strbuf again = {0};
+        assert_true(rl_cache_encode(&files[k], &test_key, &again));
+        assert_int_equal(again.len, entries[k].len);
+        assert_memory_equal(again.data, entries[k].data, again.len);
+        rl_strbuf_release(&again);
+        rl_file_facts_release(&reference);
+    }
+    /* rich_source refers to pm.Kind three times: one copy */
+    const rl_file_facts *rich = &files[0];
+    uint32_t kinds = 0;
+    const char *kind = NULL;
+    for (uint32_t i = 0; i < rich->refs.len; i++) {
+        const char *d = rich->refs.items[i].dotted;
+        if (!d || strcmp(d, "pm.Kind") != 0) continue;
+        if (kind) assert_ptr_equal(d, kind);
+        kind = d;
+        kinds++;
+    }
+    assert_int_equal(kinds, 3);
+    for (uint32_t k = 0; k < NFILES; k++) {
+        rl_file_facts_release(&files[k]);
+        rl_strbuf_release(&entries[k]);
+    }
+    rl_facts_mover_release(&mover);
+    rl_arena_release(&region);
 }
 
 /* Deep nesting: truncated and truncated_line. */
@@ -1140,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_sources),
         cmocka_unit_test(test_round_trip_truncated),
         cmocka_unit_test(test_round_trip_fixtures),
+        cmocka_unit_test(test_move_into_region),
         cmocka_unit_test(test_null_versus_empty),
         cmocka_unit_test(test_fuzz_rich_entry),
         cmocka_unit_test(test_fuzz_broken_entry),
