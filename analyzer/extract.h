@@ -37,7 +37,8 @@ typedef struct rl_extract_times {
  * Call once at start-up, before any worker starts. */
 int rl_extract_init(void);
 
-/* Fills facts (which must be zeroed) from the source. Never fails on bad input:
+/* Fills facts (which must be zeroed, save for empty vectors with capacity:
+ * rl_facts_mover_lend) from the source. Never fails on bad input:
  * syntax errors are recorded in facts->syntax_errors. */
 void rl_extract(rl_file_facts *facts, const rl_extract_input *in);
 

@@ -86,12 +86,22 @@ static const char **move_strs(rl_facts_mover *m, const char **items, uint32_t n)
     return copy;
 }
 
-#define MOVE_VEC(m, v)                                                         \
-    do {                                                                       \
-        void *copy_ = move_array(m, (v).items, sizeof(*(v).items) * (v).len);  \
-        free((v).items);                                                       \
-        (v).items = copy_;                                                     \
-        (v).cap = (v).len;                                                     \
+/* The vectors' own storage goes to the mover's spares for the next file
+ * (rl_facts_mover_lend) unless a bigger spare is there, or it is too big
+ * to keep idle. */
+#define RL_SPARE_MAX_BYTES (1u << 20)
+#define MOVE_VEC(m, v, spare)                                                               \
+    do {                                                                                    \
+        void *copy_ = move_array(m, (v).items, sizeof(*(v).items) * (v).len);               \
+        if ((v).cap > (spare).cap && sizeof(*(v).items) * (v).cap <= RL_SPARE_MAX_BYTES) { \
+            free((spare).items);                                                            \
+            (spare).items = (v).items;                                                      \
+            (spare).cap = (v).cap;                                                          \
+        } else {                                                                            \
+            free((v).items);                                                                \
+        }                                                                                   \
+        (v).items = copy_;                                                                  \
+        (v).cap = (v).len;                                                                  \
     } while (0)
 
 void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m)
@@ -103,12 +113,12 @@ void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m)
     }
     m->nused = 0;
 
-    MOVE_VEC(m, f->scopes);
+    MOVE_VEC(m, f->scopes, m->spare.scopes);
     for (uint32_t i = 0; i < f->scopes.len; i++) {
         rl_scope *s = &f->scopes.items[i];
         s->name = move_str(m, s->name);
     }
-    MOVE_VEC(m, f->bindings);
+    MOVE_VEC(m, f->bindings, m->spare.bindings);
     for (uint32_t i = 0; i < f->bindings.len; i++) {
         rl_binding *b = &f->bindings.items[i];
         b->name = move_str(m, b->name);
@@ -116,7 +126,7 @@ void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m)
         b->attr = move_str(m, b->attr);
         b->qual = move_str(m, b->qual);
     }
-    MOVE_VEC(m, f->events);
+    MOVE_VEC(m, f->events, m->spare.events);
     for (uint32_t i = 0; i < f->events.len; i++) {
         rl_event *e = &f->events.items[i];
         e->ref = move_str(m, e->ref);
@@ -131,28 +141,50 @@ void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m)
         e->removals = move_array(m, e->removals, sizeof(uint32_t) * e->nremovals);
         e->paired = move_str(m, e->paired);
     }
-    MOVE_VEC(m, f->refs);
+    MOVE_VEC(m, f->refs, m->spare.refs);
     for (uint32_t i = 0; i < f->refs.len; i++) {
         rl_ref *r = &f->refs.items[i];
         r->dotted = move_str(m, r->dotted);
         r->param = move_str(m, r->param);
         r->qual = move_str(m, r->qual);
     }
-    MOVE_VEC(m, f->calls);
+    MOVE_VEC(m, f->calls, m->spare.calls);
     for (uint32_t i = 0; i < f->calls.len; i++) f->calls.items[i].callee = move_str(m, f->calls.items[i].callee);
     if (f->binding_index) /* indexed stays indexed, even with no bindings */
         f->binding_index = move_array(m, f->binding_index,
                                       sizeof(uint32_t) * (f->bindings.len ? f->bindings.len : 1));
-    MOVE_VEC(m, f->syntax_errors);
-    MOVE_VEC(m, f->noqa);
+    MOVE_VEC(m, f->syntax_errors, m->spare.syntax_errors);
+    MOVE_VEC(m, f->noqa, m->spare.noqa);
     for (uint32_t i = 0; i < f->noqa.len; i++) f->noqa.items[i].codes = move_str(m, f->noqa.items[i].codes);
 
     rl_arena_release(&f->arena);
     f->in_region = true;
 }
 
+#define LEND_VEC(v, spare)    \
+    do {                      \
+        if (!(v).items) {     \
+            (v) = (spare);    \
+            (v).len = 0;      \
+            (spare).items = NULL; \
+            (spare).cap = 0;  \
+        }                     \
+    } while (0)
+
+void rl_facts_mover_lend(rl_facts_mover *m, rl_file_facts *f)
+{
+    LEND_VEC(f->scopes, m->spare.scopes);
+    LEND_VEC(f->bindings, m->spare.bindings);
+    LEND_VEC(f->events, m->spare.events);
+    LEND_VEC(f->refs, m->spare.refs);
+    LEND_VEC(f->calls, m->spare.calls);
+    LEND_VEC(f->syntax_errors, m->spare.syntax_errors);
+    LEND_VEC(f->noqa, m->spare.noqa);
+}
+
 void rl_facts_mover_release(rl_facts_mover *m)
 {
     free(m->slots);
+    rl_file_facts_release(&m->spare);
     memset(m, 0, sizeof *m);
 }

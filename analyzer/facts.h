@@ -307,12 +307,17 @@ typedef struct rl_facts_mover {
     rl_arena *region;     /* where moved facts live; owned by the caller */
     rl_moved_str *slots;  /* string table of the file being moved (open addressing) */
     uint32_t nslots, nused, generation;
+    rl_file_facts spare;  /* empty vectors with the capacity moved files left behind,
+                             lent to the next file so its vectors need not grow again */
 } rl_facts_mover;
 
 /* Copies f's records, arrays and strings into m->region, frees f's own
  * storage and marks f in_region: afterwards f reads exactly as before, and
  * rl_file_facts_release leaves the memory to the region. */
 void rl_file_facts_move(rl_file_facts *f, rl_facts_mover *m);
+/* Gives f's unallocated vectors the mover's spare capacity (len 0), so a
+ * worker's files reuse one set of buffers instead of growing new ones. */
+void rl_facts_mover_lend(rl_facts_mover *m, rl_file_facts *f);
 void rl_facts_mover_release(rl_facts_mover *m);
 
 #endif

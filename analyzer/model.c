@@ -341,7 +341,9 @@ static void keep_local_import_facts(rl_file_facts *f)
 /* After the per-file model, what the project-wide phase never reads goes:
  * control-flow markers (the flow pairing is done) and bindings of function
  * scopes (names are resolved). Events keep their order; pairing indices are
- * renumbered. The vectors shrink to fit: a run holds every file's facts. */
+ * renumbered. The vectors keep their capacity: a run moves the facts it
+ * holds into a region where they take their exact size (facts.h), and lends
+ * the vectors to its next file. */
 static void compact(rl_file_facts *f)
 {
     uint32_t *renum = rl_xmalloc(sizeof(uint32_t) * (f->events.len ? f->events.len : 1));
@@ -379,21 +381,6 @@ static void compact(rl_file_facts *f)
     }
     f->bindings.len = kept;
     free(renum);
-#define RL_SHRINK(v)                                                                      \
-    do {                                                                                  \
-        if ((v).len < (v).cap) {                                                          \
-            (v).items = (v).len ? rl_xrealloc((v).items, sizeof(*(v).items) * (v).len) : \
-                                  (free((v).items), NULL);                                \
-            (v).cap = (v).len;                                                            \
-        }                                                                                 \
-    } while (0)
-    RL_SHRINK(f->events);
-    RL_SHRINK(f->bindings);
-    RL_SHRINK(f->scopes);
-    RL_SHRINK(f->refs);
-    RL_SHRINK(f->calls);
-    RL_SHRINK(f->noqa);
-#undef RL_SHRINK
 }
 
 void rl_model_file(rl_file_facts *f, const char *module, bool keep_all)

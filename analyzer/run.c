@@ -132,6 +132,7 @@ static void process_file(work *w, uint32_t i, struct TSParser *parser, rl_facts_
     }
     res->cache_ms = now_ms() - t;
     if (!hit) {
+        rl_facts_mover_lend(mover, &f->facts);
         rl_extract(&f->facts, &in);
         if (w->cache) {
             t = now_ms();

@@ -330,7 +330,9 @@ static void test_round_trip_sources(void **state)
  * read the same afterwards (compared with a decoded copy, and by encoding),
  * long after later files were moved by the same mover (its string table
  * forgets each file; ASan sees the originals freed once, and nothing of the
- * region freed by rl_file_facts_release). Equal strings share one copy. */
+ * region freed by rl_file_facts_release). Equal strings share one copy. The
+ * vectors a moved file leaves behind are lent to the next: extracting into
+ * them gives the same facts as extracting into fresh ones. */
 static void test_move_into_region(void **state)
 {
     (void)state;
@@ -342,10 +344,27 @@ static void test_move_into_region(void **state)
     rl_facts_mover mover = {.region = &region};
     rl_file_facts files[NFILES];
     rl_strbuf entries[NFILES];
+    uint32_t lent_capacity = 0;
     for (uint32_t k = 0; k < NFILES; k++) {
-        extract(&files[k], sources[k % NSOURCES], "pkg.mod", false, k >= NSOURCES);
+        const char *src = sources[k % NSOURCES];
+        bool keep_all = k >= NSOURCES;
+        rl_file_facts fresh;
+        extract(&fresh, src, "pkg.mod", false, keep_all);
         entries[k] = (rl_strbuf){0};
-        assert_true(rl_cache_encode(&files[k], &test_key, &entries[k]));
+        assert_true(rl_cache_encode(&fresh, &test_key, &entries[k]));
+        rl_file_facts_release(&fresh);
+        /* extracted into the vectors earlier files left behind: the same facts */
+        memset(&files[k], 0, sizeof files[k]);
+        rl_facts_mover_lend(&mover, &files[k]);
+        lent_capacity += files[k].events.cap + files[k].bindings.cap + files[k].scopes.cap;
+        rl_extract_input in = {.src = src, .len = (uint32_t)strlen(src), .module = "pkg.mod",
+                               .keep_all = keep_all};
+        rl_extract(&files[k], &in);
+        rl_strbuf lent = {0};
+        assert_true(rl_cache_encode(&files[k], &test_key, &lent));
+        assert_int_equal(lent.len, entries[k].len);
+        assert_memory_equal(lent.data, entries[k].data, lent.len);
+        rl_strbuf_release(&lent);
         rl_file_facts_move(&files[k], &mover);
         assert_true(files[k].in_region);
         assert_null(files[k].arena.head); /* the file's own storage is gone */
@@ -362,6 +381,7 @@ static void test_move_into_region(void **state)
         rl_strbuf_release(&again);
         rl_file_facts_release(&reference);
     }
+    assert_true(lent_capacity > 0); /* later files did get earlier files' vectors */
     /* rich_source refers to pm.Kind three times: one copy */
     const rl_file_facts *rich = &files[0];
     uint32_t kinds = 0;
