@@ -4,7 +4,9 @@
  * chunk becomes the head. An allocation bigger than a quarter of the chunk
  * size gets a chunk of its own, linked behind the head, so it neither wastes
  * the rest of the current chunk nor forces the next small allocation into a
- * fresh one. Chunks are calloc'ed, so handed-out memory is already zeroed. */
+ * fresh one. Chunks are calloc'ed, so handed-out memory is already zeroed.
+ * A per-file arena's chunks grow from 2 KiB to 64 KiB; an arena with a
+ * chunk_size (a worker's region of moved facts) takes chunks of that size. */
 #include "arena.h"
 
 #include <stdarg.h>

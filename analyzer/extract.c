@@ -188,8 +188,7 @@ typedef struct walker {
                                 and copies those into the file's arena (model.c) */
     RL_VEC(struct pending_load) pending; /* attribute loads, judged after the walk */
     bool prune;              /* drop events the model would drop, at function exit (not for --dump-model) */
-    rl_ts_releaser *release;  /* frees each statement of a module or block once visited;
-                                 NULL: the tree stays whole until deleted */
+    rl_ts_releaser *release;  /* frees each statement of a module or block once visited */
     struct scope_name *scope_names; /* prune_function_events' table, reused */
     uint32_t scope_names_cap;
 } walker;
@@ -2115,7 +2114,7 @@ static void visit(walker *w, TSNode n)
     } else if (s == sym.s_named_expression) {
         visit(w, field(n, fld.value));
         bind_target(w, field(n, fld.name), RL_BIND_LOOP_VAR, NULL, 0);
-    } else if ((s == sym.s_block || s == sym.s_module) && w->release) {
+    } else if (s == sym.s_block || s == sym.s_module) {
         visit_statements(w, n);
     } else {
         visit_children(w, n);
