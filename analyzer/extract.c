@@ -21,6 +21,7 @@
 
 #include "model.h"
 #include "resolve.h"
+#include "tsheap.h"
 #include "tsscan.h"
 #include "util.h"
 
@@ -116,6 +117,7 @@ int rl_extract_init(void)
     };
     free(special_kinds);
     special_kinds = rl_ts_stop_table(lang, special, sizeof special / sizeof special[0], &nsymbols);
+    rl_ts_heap_install();
     /* The same check every parser does, once, with a clear message. */
     TSParser *parser = ts_parser_new();
     bool ok = ts_parser_set_language(parser, lang);
@@ -160,10 +162,7 @@ typedef struct pending_load {
     uint32_t scope;
     const char *text; /* NULL: the source bytes [start, start + len) */
     uint32_t start, len;
-    /* where the finding points: the node's bounds, not the node, which is
-       freed with its statement before the loads are judged */
-    uint32_t at_start, at_end;
-    TSPoint at_start_point, at_end_point;
+    TSNode at;        /* where the finding points */
 } pending_load;
 
 typedef struct walker {
@@ -188,7 +187,6 @@ typedef struct walker {
                                 and copies those into the file's arena (model.c) */
     RL_VEC(struct pending_load) pending; /* attribute loads, judged after the walk */
     bool prune;              /* drop events the model would drop, at function exit (not for --dump-model) */
-    rl_ts_releaser *release;  /* frees each statement of a module or block once visited */
     struct scope_name *scope_names; /* prune_function_events' table, reused */
     uint32_t scope_names_cap;
 } walker;
@@ -197,8 +195,10 @@ typedef struct walker {
 
 static rl_arena *A(walker *w) { return &w->f->arena; }
 
-static rl_span span_at(const walker *w, uint32_t sb, TSPoint sp, uint32_t eb, TSPoint ep)
+static rl_span span_of(walker *w, TSNode n)
 {
+    uint32_t sb = rl_ts_start_byte(n), eb = ts_node_end_byte(n);
+    TSPoint sp = rl_ts_start_point(n), ep = ts_node_end_point(n);
     if (sb > w->len) sb = w->len;
     if (eb > w->len) eb = w->len;
     uint32_t sline = sb >= sp.column ? sb - sp.column : 0;
@@ -209,11 +209,6 @@ static rl_span span_at(const walker *w, uint32_t sb, TSPoint sp, uint32_t eb, TS
     s.end_line = ep.row + 1;
     s.end_col = rl_utf8_count(w->src + eline, eb - eline) + 1;
     return s;
-}
-
-static rl_span span_of(walker *w, TSNode n)
-{
-    return span_at(w, rl_ts_start_byte(n), rl_ts_start_point(n), ts_node_end_byte(n), ts_node_end_point(n));
 }
 
 static const char *text_of(walker *w, TSNode n)
@@ -521,15 +516,6 @@ static void add_ref(walker *w, rl_ref_kind kind, TSNode n, bool need_dot)
     rl_vec_push(&w->f->refs, r);
 }
 
-/* Where a pending load's finding points. */
-static void pending_at(pending_load *p, TSNode at)
-{
-    p->at_start = rl_ts_start_byte(at);
-    p->at_end = ts_node_end_byte(at);
-    p->at_start_point = rl_ts_start_point(at);
-    p->at_end_point = ts_node_end_point(at);
-}
-
 /* RL305: `X.name` read, X.name the outermost identifier chain (children are
  * identifiers only, so nothing else is visited). Kept pending until the walk
  * ends (keep_pending_loads). */
@@ -541,8 +527,7 @@ static void add_attr_load_text(walker *w, rl_ref_kind kind, const char *text, si
     uintptr_t t = (uintptr_t)text, src = (uintptr_t)w->src;
     bool in_source = t >= src && t < src + w->len;
     pending_load p = {kind, w->scope, in_source ? NULL : text,
-                      in_source ? (uint32_t)(text - w->src) : 0, (uint32_t)len, 0, 0, {0, 0}, {0, 0}};
-    pending_at(&p, at);
+                      in_source ? (uint32_t)(text - w->src) : 0, (uint32_t)len, at};
     rl_vec_push(&w->pending, p);
 }
 
@@ -626,7 +611,7 @@ static void keep_pending_loads(walker *w)
         const char *dot = memchr(text, '.', p->len);
         if (!name_set_has(&set, text, (size_t)(dot - text))) continue;
         rl_ref r = {p->kind, p->scope, p->text ? p->text : rl_arena_strndup(&w->loads, text, p->len),
-                    NULL, NULL, false, span_at(w, p->at_start, p->at_start_point, p->at_end, p->at_end_point)};
+                    NULL, NULL, false, span_of(w, p->at)};
         rl_vec_push(&w->f->refs, r);
     }
     free(set.slots);
@@ -1264,7 +1249,7 @@ static void call_facts_args(walker *w, TSNode n, const char *callee, const named
         TSNode obj = nth_positional(args, 0);
         uint32_t before = w->pending.len;
         if (attr && *attr && is(obj, sym.s_identifier)) add_attr_load(w, RL_REF_GETATTR, obj, attr);
-        if (w->pending.len > before) pending_at(rl_vec_last(&w->pending), nth_positional(args, 1));
+        if (w->pending.len > before) rl_vec_last(&w->pending)->at = nth_positional(args, 1);
     }
     if (!has_receiver && (is_str(callee, "isinstance") || is_str(callee, "issubclass")))
         add_class_refs(w, callee[2] == 'i' ? RL_REF_ISINSTANCE : RL_REF_ISSUBCLASS,
@@ -1382,14 +1367,6 @@ static void visit_scanned(void *ctx, TSNode n, uint32_t rel_depth)
 static void visit_children(walker *w, TSNode n)
 {
     rl_ts_scan(n, special_kinds, nsymbols, RL_MAX_DEPTH - w->depth, visit_scanned, w);
-}
-
-/* A module's or block's statements, each freed once visited: no visitor
- * looks into a body again after visiting it (the pending attribute loads
- * keep positions, not nodes). */
-static void visit_statements(walker *w, TSNode n)
-{
-    rl_ts_scan_releasing(n, special_kinds, nsymbols, RL_MAX_DEPTH - w->depth, visit_scanned, w, w->release);
 }
 
 static void visit_conditional(walker *w, TSNode n)
@@ -2114,24 +2091,10 @@ static void visit(walker *w, TSNode n)
     } else if (s == sym.s_named_expression) {
         visit(w, field(n, fld.value));
         bind_target(w, field(n, fld.name), RL_BIND_LOOP_VAR, NULL, 0);
-    } else if (s == sym.s_block || s == sym.s_module) {
-        visit_statements(w, n);
     } else {
         visit_children(w, n);
     }
     w->depth--;
-}
-
-TSParser *rl_extract_parser_new(void)
-{
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, tree_sitter_python()); /* checked by rl_extract_init */
-    return parser;
-}
-
-void rl_extract_parser_delete(TSParser *parser)
-{
-    if (parser) ts_parser_delete(parser);
 }
 
 /* ---- parsing with a time limit ----------------------------------------------- */
@@ -2226,7 +2189,10 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
         lines++;
     facts->nlines = lines;
 
-    TSParser *parser = in->parser ? in->parser : rl_extract_parser_new();
+    if (in->heap) rl_ts_heap_enter(in->heap);
+    TSParser *parser = ts_parser_new(); /* a few small blocks: one per file keeps the heap's
+                                           contents to this file */
+    ts_parser_set_language(parser, tree_sitter_python()); /* checked by rl_extract_init */
     parse_input pin = {in->src, in->len};
     parse_deadline deadline = {now_seconds() + RL_PARSE_TIME_LIMIT_SECONDS, false};
     TSInput input = {&pin, read_source, TSInputEncodingUTF8, NULL};
@@ -2237,18 +2203,15 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     double t1 = in->times ? now_seconds() : 0;
     if (tree) {
         TSNode root = ts_tree_root_node(tree);
-        /* errors first: the walk frees the tree as it goes */
-        if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
-        w.release = rl_ts_releaser_new();
         visit(&w, root);
-        rl_ts_releaser_delete(w.release);
         keep_pending_loads(&w);
+        if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
     }
     double t2 = in->times ? now_seconds() : 0;
     /* freeing the tree is the parser's cost: the floor pays it too */
-    if (tree) ts_tree_delete(tree);
-    if (in->parser) ts_parser_reset(parser);
-    else ts_parser_delete(parser);
+    ts_parser_delete(parser); /* the scanner's own state is libc's: always freed */
+    if (in->heap) rl_ts_heap_leave(in->heap); /* takes the tree back whole */
+    else if (tree) ts_tree_delete(tree);
     double t3 = in->times ? now_seconds() : 0;
     /* judge what the names mean while this worker still owns the facts, so
        the candidates that mean nothing are dropped early */

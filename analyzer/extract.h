@@ -21,8 +21,9 @@ typedef struct rl_extract_input {
     bool is_package;        /* __init__.py: relative imports resolve against the module itself */
     bool keep_all;          /* keep markers and local bindings (--dump-model) */
     struct rl_extract_times *times; /* optional: where the time went (--stats) */
-    struct TSParser *parser; /* optional: a worker's parser (rl_extract_parser_new), reused
-                                across its files; NULL makes one for this call */
+    struct rl_ts_heap *heap; /* optional: a worker's heap (tsheap.h), which the parse
+                                allocates from and which takes the whole tree back at the
+                                end; NULL: the tree is freed node by node */
 } rl_extract_input;
 
 /* Milliseconds one rl_extract call spent in each step, added to what is there. */
@@ -34,17 +35,14 @@ typedef struct rl_extract_times {
 
 /* Checks that the linked grammar provides every node and field the front end
  * uses and that its ABI is supported. Returns -1 with a message otherwise.
- * Call once at start-up, before any worker starts. */
+ * Installs the worker heaps' allocator in tree-sitter (tsheap.h). Call once at
+ * start-up, before any worker starts and while no tree-sitter object exists. */
 int rl_extract_init(void);
 
 /* Fills facts (which must be zeroed, save for empty vectors with capacity:
  * rl_facts_mover_lend) from the source. Never fails on bad input:
  * syntax errors are recorded in facts->syntax_errors. */
 void rl_extract(rl_file_facts *facts, const rl_extract_input *in);
-
-/* A parser for rl_extract_input.parser, owned by one thread at a time. */
-struct TSParser *rl_extract_parser_new(void);
-void rl_extract_parser_delete(struct TSParser *parser);
 
 /* Frees process-wide front-end state (rl_extract_init). */
 void rl_extract_shutdown(void);

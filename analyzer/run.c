@@ -24,6 +24,7 @@
 #include "model.h"
 #include "source.h"
 #include "suppress.h"
+#include "tsheap.h"
 #include "util.h"
 
 /* ---- timing (--stats) ------------------------------------------------------ */
@@ -87,7 +88,7 @@ char *rl_syntax_error_message(const rl_file_facts *facts)
     return rl_strbuf_detach(&sb);
 }
 
-static void process_file(work *w, uint32_t i, struct TSParser *parser, rl_facts_mover *mover)
+static void process_file(work *w, uint32_t i, rl_ts_heap *heap, rl_facts_mover *mover)
 {
     rl_project *p = w->project;
     rl_file *f = &p->files.items[i];
@@ -120,7 +121,7 @@ static void process_file(work *w, uint32_t i, struct TSParser *parser, rl_facts_
         .is_package = f->is_package,
         .keep_all = p->options->dump_model != NULL,
         .times = &res->times,
-        .parser = parser,
+        .heap = heap,
     };
     /* an unchanged file's facts come from the cache: no parse, no walk */
     rl_cache_key key;
@@ -167,14 +168,14 @@ static void *worker_main(void *arg)
 {
     worker *self = arg;
     work *w = self->work;
-    struct TSParser *parser = NULL; /* one per worker: its buffers are reused across files */
+    rl_ts_heap *heap = NULL; /* one per worker: its chunks are reused across files */
     for (;;) {
         unsigned i = atomic_fetch_add(&w->next, 1u);
         if (i >= w->project->files.len) break;
-        if (!parser) parser = rl_extract_parser_new();
-        process_file(w, i, parser, &self->mover);
+        if (!heap) heap = rl_ts_heap_new();
+        process_file(w, i, heap, &self->mover);
     }
-    rl_extract_parser_delete(parser);
+    rl_ts_heap_delete(heap);
     rl_facts_mover_release(&self->mover);
     return NULL;
 }

@@ -55,23 +55,11 @@ static inline TSSymbol public_kind(const TSLanguage *lang, Subtree t, TSSymbol a
     return s == ts_builtin_sym_error ? s : lang->public_symbol_map[s];
 }
 
-/* Frees the subtree in *slot, as ts_tree_delete would have later, and
- * leaves an empty inline subtree in its place, which the final delete skips. */
-static void release_slot(SubtreePool *pool, Subtree *slot)
-{
-    ts_subtree_release(pool, *slot);
-    *slot = (Subtree){.data = {.is_inline = true}};
-}
-
-static void scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
-                 rl_ts_scan_fn fn, void *ctx, SubtreePool *release)
+void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
+                rl_ts_scan_fn fn, void *ctx)
 {
     Subtree root = *(const Subtree *)start.id;
     if (ts_subtree_child_count(root) == 0) return;
-    /* release: the children of start are freed once scanned, while still in
-       the cache (start's own children array is not const: the tree is the
-       caller's, and only ts_tree_delete reads it afterwards) */
-    Subtree *release_from = release ? (Subtree *)ts_subtree_children(root) : NULL;
     const TSLanguage *lang = start.tree->language;
     frame inline_frames[INLINE_FRAMES];
     frame *stack = inline_frames;
@@ -84,8 +72,6 @@ static void scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t 
     };
     while (top) {
         frame *f = &stack[top - 1];
-        if (release_from && top == 1) /* every child of start before next is done */
-            while (release_from < f->children + f->next) release_slot(release, release_from++);
         if (f->next == f->count) {
             top--;
             continue;
@@ -138,36 +124,6 @@ static void scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t 
         };
     }
     if (stack != inline_frames) free(stack);
-}
-
-void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
-                rl_ts_scan_fn fn, void *ctx)
-{
-    scan(start, stop_at, nsymbols, depth_budget, fn, ctx, NULL);
-}
-
-struct rl_ts_releaser {
-    SubtreePool pool; /* what ts_tree_delete frees with: no free list, a stack */
-};
-
-rl_ts_releaser *rl_ts_releaser_new(void)
-{
-    rl_ts_releaser *r = rl_xmalloc(sizeof *r);
-    r->pool = ts_subtree_pool_new(0);
-    return r;
-}
-
-void rl_ts_releaser_delete(rl_ts_releaser *r)
-{
-    if (!r) return;
-    ts_subtree_pool_delete(&r->pool);
-    free(r);
-}
-
-void rl_ts_scan_releasing(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
-                          rl_ts_scan_fn fn, void *ctx, rl_ts_releaser *r)
-{
-    scan(start, stop_at, nsymbols, depth_budget, fn, ctx, &r->pool);
 }
 
 bool *rl_ts_stop_table(const TSLanguage *lang, const TSSymbol *kinds, uint32_t nkinds,

@@ -19,18 +19,6 @@ typedef void (*rl_ts_scan_fn)(void *ctx, TSNode node, uint32_t rel_depth);
 void rl_ts_scan(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
                 rl_ts_scan_fn fn, void *ctx);
 
-/* rl_ts_scan that frees each child of start (a statement of a module or a
- * block) as soon as the scan is past it, while it is still in the cache:
- * the walk reads every node once instead of leaving them all for
- * ts_tree_delete to read again, which then finds empty slots. No node below
- * start may be used once the scan is past it: fn must not keep nodes, and
- * only ts_tree_delete may read the tree after the walk. */
-typedef struct rl_ts_releaser rl_ts_releaser;
-rl_ts_releaser *rl_ts_releaser_new(void);
-void rl_ts_releaser_delete(rl_ts_releaser *r);
-void rl_ts_scan_releasing(TSNode start, const bool *stop_at, uint32_t nsymbols, uint32_t depth_budget,
-                          rl_ts_scan_fn fn, void *ctx, rl_ts_releaser *r);
-
 /* A stop table for rl_ts_scan marking the node kinds `kinds` (public symbols,
  * as ts_node_symbol returns them), indexed by the grammar's internal symbols
  * and aliases; ERROR (ts_builtin_sym_error) can be marked too. The caller

@@ -4,8 +4,13 @@
  * tree. No walk, no facts. Prints "files bytes seconds".
  * --walk adds a full cursor walk over every node (what visiting the whole tree
  * costs before any analysis), and prints the node count after the seconds.
+ * --heap parses each file on a worker heap, as reloadlint does (tsheap.h: a
+ * parser per file, the tree taken back whole instead of ts_tree_delete), for
+ * a reference: how much of reloadlint's time the heap saves before analysis.
+ * Without it, this is plain tree-sitter on libc malloc: the floor the
+ * performance targets are measured against.
  *
- *   find DIR -name '*.py' | build/parse_floor -j 2 [--walk] */
+ *   find DIR -name '*.py' | build/parse_floor -j 2 [--walk] [--heap] */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <tree_sitter/api.h>
+
+#include "tsheap.h"
 
 const TSLanguage *tree_sitter_python(void);
 
@@ -22,7 +29,7 @@ typedef struct job {
     atomic_size_t next;
     atomic_ullong bytes;
     atomic_ullong nodes;
-    int walk;
+    int walk, heap;
 } job;
 
 /* Every node once, depth first, with one cursor: the cheapest full visit. */
@@ -49,6 +56,11 @@ static void *worker(void *arg)
         fprintf(stderr, "parse_floor: grammar rejected\n");
         exit(2);
     }
+    rl_ts_heap *heap = NULL;
+    if (j->heap) { /* a parser per file, made on the heap */
+        ts_parser_delete(parser);
+        heap = rl_ts_heap_new();
+    }
     for (;;) {
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n) break;
@@ -61,13 +73,24 @@ static void *worker(void *arg)
         char *buf = malloc((size_t)len + 1);
         size_t got = fread(buf, 1, (size_t)len, f);
         fclose(f);
+        if (heap) {
+            rl_ts_heap_enter(heap);
+            parser = ts_parser_new();
+            ts_parser_set_language(parser, tree_sitter_python());
+        }
         TSTree *t = ts_parser_parse_string(parser, NULL, buf, (uint32_t)got);
         if (j->walk) atomic_fetch_add(&j->nodes, walk_tree(t));
-        ts_tree_delete(t);
+        if (heap) {
+            ts_parser_delete(parser);
+            rl_ts_heap_leave(heap);
+        } else {
+            ts_tree_delete(t);
+        }
         free(buf);
         atomic_fetch_add(&j->bytes, got);
     }
-    ts_parser_delete(parser);
+    if (heap) rl_ts_heap_delete(heap);
+    else ts_parser_delete(parser);
     return NULL;
 }
 
@@ -79,7 +102,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) threads = atoi(argv[++i]);
         else if (strncmp(argv[i], "-j", 2) == 0) threads = atoi(argv[i] + 2);
         else if (strcmp(argv[i], "--walk") == 0) j.walk = 1;
+        else if (strcmp(argv[i], "--heap") == 0) j.heap = 1;
     }
+    if (j.heap) rl_ts_heap_install();
     if (threads < 1) threads = 1;
     size_t cap = 0;
     char line[4096];

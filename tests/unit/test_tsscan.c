@@ -19,10 +19,6 @@
  *     end too) and every field id, against ts_node_child, ts_node_named_child
  *     and ts_node_child_by_field_id (save where the latter answers a node that
  *     is not a child: see reached_through_child);
- *   - rl_ts_scan_releasing, from the root with bodies scanned (and freed)
- *     from inside the callback as the extractor does, against rl_ts_scan on
- *     a second parse: the same reports, read while each node is alive; the
- *     tree it leaves is then deleted (ASan and LSan check the frees);
  *   - rl_ts_stop_table marks exactly the internal symbols of the kinds
  *     (stopping at ERROR is test_scan_stops_at_error, skipped while the
  *     table cannot mark it).
@@ -71,7 +67,6 @@ typedef struct counts {
     unsigned long child_calls, field_calls, field_hits, field_through_child;
     unsigned long scan_runs, scan_reported, scan_walked;
     unsigned long leaves; /* children listed as leaves */
-    unsigned long released_bodies; /* blocks scanned by rl_ts_scan_releasing */
 } counts;
 
 static counts g_counts;
@@ -80,12 +75,11 @@ static void print_counts(const char *what, const counts *c, double secs)
 {
     print_message("[ tsscan   ] %s: %lu sources, %lu nodes; rl_ts_kids: %lu nodes, %lu children, "
                   "%lu named children, %lu truncated calls; rl_ts_scan: %lu scans, %lu reported "
-                  "nodes compared, %lu reference nodes walked, %lu bodies freed as scanned; "
-                  "rl_ts_child: %lu calls; rl_ts_field: "
+                  "nodes compared, %lu reference nodes walked; rl_ts_child: %lu calls; rl_ts_field: "
                   "%lu calls, %lu non-null, %lu reached through a visible child; %.2fs\n",
                   what, c->sources, c->nodes > c->kids_nodes ? c->nodes : c->kids_nodes, c->kids_nodes, c->kids_entries, c->named_entries,
-                  c->trunc_checks, c->scan_runs, c->scan_reported, c->scan_walked, c->released_bodies,
-                  c->child_calls, c->field_calls, c->field_hits, c->field_through_child, secs);
+                  c->trunc_checks, c->scan_runs, c->scan_reported, c->scan_walked, c->child_calls, c->field_calls,
+                  c->field_hits, c->field_through_child, secs);
 }
 
 static double now(void)
@@ -590,88 +584,6 @@ static void check_scan_everywhere(TSTree *tree)
     mirror_free(&m);
 }
 
-/* ---- rl_ts_scan_releasing against rl_ts_scan -------------------------------------- */
-
-/* What a scan reported, read while the node was alive. */
-typedef struct seen {
-    TSSymbol sym;
-    uint32_t start, end, rel, level, nchildren;
-} seen;
-
-typedef struct seen_list {
-    seen *v;
-    uint32_t n, cap;
-    const stop_set *set;
-    rl_ts_releaser *release; /* NULL: the reference, rl_ts_scan */
-    TSSymbol block;
-    uint32_t level;          /* blocks entered, as the extractor enters bodies */
-} seen_list;
-
-static void on_seen(void *ctx, TSNode node, uint32_t rel)
-{
-    seen_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->v = xrealloc(l->v, sizeof *l->v * l->cap);
-    }
-    l->v[l->n++] = (seen){ts_node_symbol(node), ts_node_start_byte(node), ts_node_end_byte(node),
-                          rel, l->level, ts_node_child_count(node)};
-    if (ts_node_symbol(node) != l->block) return;
-    /* a body: its statements are scanned (and freed) from here, nested in
-       the scan that found it, which goes on with the tree around it */
-    l->level++;
-    if (l->release)
-        rl_ts_scan_releasing(node, l->set->table, l->set->nsymbols, NO_BUDGET, on_seen, l, l->release);
-    else
-        rl_ts_scan(node, l->set->table, l->set->nsymbols, NO_BUDGET, on_seen, l);
-    l->level--;
-}
-
-/* A scan that frees each statement once past it reports what rl_ts_scan
- * reports, at every level of nested bodies, and leaves a tree that
- * ts_tree_delete frees without a double free or a leak (ASan, LSan). */
-static void check_releasing_scan(const char *src, uint32_t len)
-{
-    static const int sets[] = {5 /* block, ... */, 4 /* definitions: bodies never entered */};
-    TSSymbol block = ts_language_symbol_for_name(lang, "block", 5, true);
-    TSParser *parser = ts_parser_new();
-    assert_true(ts_parser_set_language(parser, lang));
-    for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
-        seen_list want = {.set = &g_sets[sets[s]], .block = block};
-        seen_list got = want;
-        TSTree *tree = ts_parser_parse_string(parser, NULL, src, len);
-        rl_ts_scan(ts_tree_root_node(tree), want.set->table, want.set->nsymbols, NO_BUDGET, on_seen, &want);
-        ts_tree_delete(tree);
-        tree = ts_parser_parse_string(parser, NULL, src, len);
-        got.release = rl_ts_releaser_new();
-        rl_ts_scan_releasing(ts_tree_root_node(tree), got.set->table, got.set->nsymbols, NO_BUDGET,
-                             on_seen, &got, got.release);
-        rl_ts_releaser_delete(got.release);
-        ts_tree_delete(tree);
-        g_counts.scan_runs++;
-        if (want.n != got.n)
-            MISMATCH("rl_ts_scan_releasing (stop %s): reported %u nodes, rl_ts_scan %u",
-                     want.set->label, got.n, want.n);
-        for (uint32_t i = 0; i < want.n && i < got.n; i++) {
-            const seen *a = &want.v[i], *b = &got.v[i];
-            if (a->sym != b->sym || a->start != b->start || a->end != b->end || a->rel != b->rel ||
-                a->level != b->level || a->nchildren != b->nchildren) {
-                MISMATCH("rl_ts_scan_releasing (stop %s) report %u: want %s [%u, %u) depth %u level "
-                         "%u, got %s [%u, %u) depth %u level %u",
-                         want.set->label, i, ts_language_symbol_name(lang, a->sym), a->start, a->end,
-                         a->rel, a->level, ts_language_symbol_name(lang, b->sym), b->start, b->end,
-                         b->rel, b->level);
-                break;
-            }
-            g_counts.scan_reported++;
-            g_counts.released_bodies += a->sym == block;
-        }
-        free(want.v);
-        free(got.v);
-    }
-    ts_parser_delete(parser);
-}
-
 /* ---- sources --------------------------------------------------------------------- */
 
 static void check_source(const char *name, const char *src, uint32_t len, bool kids, bool scan,
@@ -689,7 +601,6 @@ static void check_source(const char *name, const char *src, uint32_t len, bool k
     if (scan) check_scan_everywhere(tree);
     ts_tree_delete(tree);
     ts_parser_delete(parser);
-    if (scan) check_releasing_scan(src, len);
     g_where = "?";
 }
 
@@ -999,7 +910,6 @@ static void test_scan_snippets(void **state)
     assert_true(g_counts.nodes > 0);
     assert_true(g_counts.scan_runs > 0);
     assert_true(g_counts.scan_reported > 0);
-    assert_true(g_counts.released_bodies > 0);
     assert_int_equal(g_mismatches, 0);
 }
 
