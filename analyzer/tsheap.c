@@ -90,6 +90,14 @@ static inline size_t class_size(unsigned cls)
 
 static inline header *header_of(void *p) { return (header *)p - 1; }
 
+/* The heap a block being freed or grown came from: the thread's, since a
+   block never outlives the file (and the heap) it was allocated for. */
+static inline rl_ts_heap *owner(void)
+{
+    if (!current) RL_BUG("a block of a worker heap is freed or grown outside the heap");
+    return current;
+}
+
 static void note_peak(rl_ts_heap *h)
 {
     size_t held = (size_t)h->nchunks * CHUNK_SIZE + h->big_bytes;
@@ -178,12 +186,13 @@ static void ts_heap_free(void *p)
         big_links *l = (big_links *)b - 1;
         l->prev->next = l->next;
         l->next->prev = l->prev;
-        current->big_bytes -= b->size;
+        owner()->big_bytes -= b->size;
         free(l);
     } else {
+        rl_ts_heap *h = owner();
         UNPOISON(p, sizeof(void *)); /* a block asked for under 8 bytes */
-        *(void **)p = current->free_list[b->cls];
-        current->free_list[b->cls] = p;
+        *(void **)p = h->free_list[b->cls];
+        h->free_list[b->cls] = p;
         POISON(p, class_size(b->cls));
     }
 }
@@ -199,13 +208,14 @@ static void *ts_heap_realloc(void *p, size_t n)
     }
     if (b->cls == CLASS_BIG && n > MAX_CLASS_SIZE) {
         if (n > UINT32_MAX - 64) RL_BUG("tree-sitter asked for %zu bytes", n);
-        current->big_bytes += n - b->size; /* wraps back when smaller */
+        rl_ts_heap *h = owner();
+        h->big_bytes += n - b->size; /* wraps back when smaller */
         big_links *moved = rl_xrealloc((big_links *)b - 1, sizeof(big_links) + sizeof(header) + n);
         moved->prev->next = moved;
         moved->next->prev = moved;
         b = (header *)(moved + 1);
         b->size = (uint32_t)n;
-        note_peak(current);
+        note_peak(h);
         return b + 1;
     }
     if (b->cls != CLASS_BIG && n <= class_size(b->cls)) {
@@ -215,7 +225,7 @@ static void *ts_heap_realloc(void *p, size_t n)
         return p;
     }
     /* to another class, or between big and small: copy what was asked for */
-    void *q = heap_alloc(current, n);
+    void *q = heap_alloc(owner(), n);
     memcpy(q, p, b->size < n ? b->size : n);
     ts_heap_free(p);
     return q;
