@@ -5,7 +5,8 @@
  * ("#@ pkg/" makes it the package pkg's __init__), others are m0..m3. Each
  * file goes through what a file read from disk goes through (encoding checks,
  * PEP 263 decoding, line breaks: rl_source_check_encoding), then rl_extract
- * (parse, facts, per-file model), the project-wide model, every rule with
+ * (parse on a worker heap, reused across files as a worker does; facts;
+ * per-file model), the project-wide model, every rule with
  * and again with every module named by --assume-reloaded, the post-passes (scope, noqa, per-file
  * ignores, sort) and every emitter into a memory stream, plus --dump-model.
  * Files are marked as read from stdin, so emitters take their source lines
@@ -25,6 +26,7 @@
 #include "options.h"
 #include "source.h"
 #include "suppress.h"
+#include "tsheap.h"
 #include "util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -32,10 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_FILES = 4 };
 
+static rl_ts_heap *g_heap; /* a worker's: every file of every input parses on it */
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     if (rl_extract_init() < 0) abort();
+    g_heap = rl_ts_heap_new();
     return 0;
 }
 
@@ -95,6 +100,7 @@ static void add_file(rl_project *p, const char *text, size_t len, unsigned index
         .module = f.module,
         .is_package = f.is_package,
         .keep_all = index == 0,
+        .heap = g_heap,
     };
     rl_extract(&f.facts, &in);
     if (f.facts.syntax_errors.len) f.status = RL_FILE_SYNTAX_ERROR;
