@@ -7,11 +7,10 @@
  * nothing); a freed one goes on its class's free list and is handed out again
  * during the same file. Bigger blocks come from libc, linked into the heap so
  * that leaving it frees the ones the tree still held. Blocks are 8-byte
- * aligned, all tree-sitter's types need. */
+ * aligned, which is all tree-sitter's types need. */
 #include "tsheap.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
