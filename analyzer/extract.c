@@ -2189,6 +2189,7 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
         lines++;
     facts->nlines = lines;
 
+    double t0 = in->times ? now_seconds() : 0;
     if (in->heap) rl_ts_heap_enter(in->heap);
     TSParser *parser = ts_parser_new(); /* a few small blocks: one per file keeps the heap's
                                            contents to this file */
@@ -2197,7 +2198,6 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
     parse_deadline deadline = {now_seconds() + RL_PARSE_TIME_LIMIT_SECONDS, false};
     TSInput input = {&pin, read_source, TSInputEncodingUTF8, NULL};
     TSParseOptions options = {&deadline, past_deadline};
-    double t0 = in->times ? now_seconds() : 0;
     TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, options);
     facts->parse_timed_out = deadline.hit;
     double t1 = in->times ? now_seconds() : 0;
@@ -2208,7 +2208,8 @@ void rl_extract(rl_file_facts *facts, const rl_extract_input *in)
         if (ts_node_has_error(root)) scan_syntax_errors(&w, root);
     }
     double t2 = in->times ? now_seconds() : 0;
-    /* freeing the tree is the parser's cost: the floor pays it too */
+    /* making the parser and giving back its tree are the parse's cost: the
+       floor pays them too */
     ts_parser_delete(parser); /* the scanner's own state is libc's: always freed */
     if (in->heap) rl_ts_heap_leave(in->heap); /* takes the tree back whole */
     else if (tree) ts_tree_delete(tree);
