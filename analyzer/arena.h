@@ -15,7 +15,7 @@ typedef struct rl_arena {
     size_t used_total; /* bytes handed out, for --stats */
     size_t chunk_size; /* 0: chunks grow from 2 KiB to 64 KiB (one arena per file);
                           else every chunk is this big (a region holding the facts of
-                          many files, kept apart from the parser's short-lived heap) */
+                          many files at their exact size: rl_file_facts_move) */
 } rl_arena;
 
 /* Zeroed memory, aligned for any type; owned by the arena. */
